@@ -1,0 +1,241 @@
+// The data contracts of PRODUCT.md §3 and §5: what one call, one run and one TR directory hold.
+// Field names here are written to runs.jsonl / meta.json and read by other tools: change compatibly.
+
+export type OllamaOptions = Record<string, unknown>;
+
+/** Raw timing fields exactly as the server sent them (nanoseconds); absent zero fields are stored as 0. */
+export interface ServerFields {
+  total_duration: number;
+  load_duration: number;
+  prompt_eval_count: number;
+  prompt_eval_duration: number;
+  eval_count: number;
+  eval_duration: number;
+  done_reason: string | null;
+}
+
+/** Client timings from a monotonic clock, in ms relative to the moment the request was sent. */
+export interface ClientTimings {
+  /** Send time relative to the run's start (ms), so calls of one run can be drawn on one timeline. */
+  sendOffsetMs: number;
+  headersMs: number | null;
+  firstTokenMs: number | null;
+  endMs: number;
+  /** Arrival of each chunk that carried non-empty content, ms after send. */
+  chunkMs: number[];
+}
+
+export interface Distribution {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  n: number;
+}
+
+/** Derived per-call metrics, PRODUCT.md §3 (names are the contract). null where not derivable. */
+export interface CallMetrics {
+  ttft_ms: number | null;
+  server_ttft_ms: number | null;
+  queue_ms: number | null;
+  decode_tps: number | null;
+  e2e_tps: number | null;
+  tpot_ms: number | null;
+  itl_ms: Distribution | null;
+  e2e_ms: number;
+  load_ms: number | null;
+  prompt_eval_ms: number | null;
+  prompt_tps: number | null;
+  cold: boolean | null;
+}
+
+export type CallStatus = 'ok' | 'failed' | 'cancelled';
+
+export interface CallRecord {
+  stage: string;
+  /** Endpoint name from the experiment (e.g. "default", "b"). */
+  endpoint: string;
+  url: string;
+  model: string;
+  api: 'generate' | 'chat';
+  /** Options exactly as sent ({} = none sent). */
+  options: OllamaOptions;
+  startedAt: string;
+  status: CallStatus;
+  error?: { code: string; message: string };
+  server: ServerFields | null;
+  client: ClientTimings;
+  metrics: CallMetrics | null;
+  /** Characters of generated text; the text itself is under outputs/ when saved. */
+  textChars: number;
+  outputFile?: string;
+  promptChars?: number;
+}
+
+export type RunStatus = 'ok' | 'failed' | 'cancelled';
+
+export interface AgentRecord {
+  name: string;
+  endpoint: string;
+  options: OllamaOptions;
+  /** Start skew: this agent's start minus the earliest agent start, ms. */
+  startOffsetMs: number;
+  wallMs: number;
+  status: RunStatus;
+  error?: string;
+  calls: CallRecord[];
+  stages?: Record<string, number>;
+  filesIngested?: number;
+}
+
+export interface MultiAgentRunMetrics {
+  concurrent_wall_ms: number;
+  /** Σ agent wall / concurrent wall / N × 100 — the original program's "parallel efficiency". */
+  overlap_efficiency: number;
+  /** Σ solo wall times measured in this experiment / concurrent wall; null without a sequential baseline. */
+  speedup_vs_sequential: number | null;
+  aggregate_tps: number | null;
+  jain_fairness: number | null;
+  slowdown_vs_solo: Record<string, number> | null;
+  ttft_inflation: Record<string, number> | null;
+  start_skew_ms: number;
+  contention: boolean;
+}
+
+export interface CommandRunMetrics {
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  startup_ms: number | null;
+  process_wall_ms: number;
+  peak_rss_mb: number | null;
+  cpu_ms: number | null;
+  stdoutTail: string;
+  stderrTail: string;
+}
+
+export interface RunRecord {
+  run: number;
+  variant: string;
+  repetition: number;
+  warmup: boolean;
+  /** Why this warm-up was added (e.g. "re-warm after load-time option change"). */
+  warmupReason?: string;
+  valid: boolean;
+  invalidReason?: string;
+  status: RunStatus;
+  error?: string;
+  errorCode?: string;
+  startedAt: string;
+  wallMs: number;
+  calls: CallRecord[];
+  /** Per-stage durations in ms (ingest/analysis/report/total for report-agent). */
+  stages?: Record<string, number>;
+  filesIngested?: number;
+  agents?: AgentRecord[];
+  multiAgent?: MultiAgentRunMetrics;
+  /** Solo (sequential-baseline) runs of one agent in a multi-agent experiment. */
+  soloAgent?: string;
+  command?: CommandRunMetrics;
+  /** Values the original program stored itself (imports only). */
+  original?: Record<string, unknown>;
+}
+
+export interface StatSummary {
+  n: number;
+  mean: number;
+  sd: number;
+  cv: number;
+  median: number;
+  min: number;
+  max: number;
+  p5?: number;
+  p25?: number;
+  p75?: number;
+  p95: number;
+  p99?: number;
+  iqr?: number;
+  ci95: [number, number];
+  outliers?: number;
+}
+
+export type TrStatus = 'running' | 'complete' | 'failed' | 'cancelled';
+/** What a reader shows: `interrupted` is derived for a `running` TR whose writer is gone. */
+export type ShownStatus = TrStatus | 'interrupted';
+
+export interface EndpointInfo {
+  name: string;
+  url: string;
+  version: string | null;
+  models: { name: string; digest: string | null; parameter_size: string | null; quantization_level: string | null; family?: string | null }[];
+  error?: string;
+}
+
+export interface Environment {
+  endpoints: EndpointInfo[];
+  host: { os: string; arch: string; cpus: number; cpuModel?: string; memoryBytes: number; node: string; hostname?: string };
+  gpus: { name: string; memoryTotalMb?: number; driver?: string }[];
+  tool: { name: string; version: string };
+}
+
+export interface Counts {
+  planned: number;
+  completed: number;
+  warmup: number;
+  failed: number;
+  invalid: number;
+  cancelled?: number;
+}
+
+export interface Comparison {
+  a: string;
+  b: string;
+  metric: string;
+  diff: number;
+  ratio: number;
+  ci95: [number, number];
+  ratioCi95?: [number, number];
+  bootstrapCi95?: [number, number];
+  p: number;
+  g: number;
+  verdict: string;
+  [k: string]: unknown;
+}
+
+export interface VariantSummary {
+  name: string;
+  options: Record<string, unknown>;
+  n: number;
+  [metric: string]: unknown;
+}
+
+export interface Summary {
+  variants: VariantSummary[];
+  multiAgent?: Record<string, unknown>;
+  comparisons: Comparison[];
+  [k: string]: unknown;
+}
+
+export interface Meta {
+  schemaVersion: number;
+  id: string;
+  title: string;
+  kind: string;
+  status: TrStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  /** pid and host of the writer while running, to tell `interrupted` from `running`. */
+  writer?: { pid: number; hostname: string; startedAt: string };
+  experiment: Record<string, unknown> & { hash: string };
+  environment: Environment;
+  metricDefinitions: Record<string, string>;
+  counts: Counts;
+  summary: Summary;
+  supersedes: string | null;
+  supersededBy: string | null;
+  supersedeReason: string | null;
+  artifacts: { runs: string; summaryCsv: string; report: string; charts: string[]; outputs?: string };
+  imported?: { from: string; layout: string; files: number; commit?: string };
+  command?: string;
+  [k: string]: unknown;
+}
