@@ -141,11 +141,12 @@ export interface RunRecord {
   original?: Record<string, unknown>;
 }
 
+/** Quantities undefined for the sample (sd/CI at n=1, CV at mean 0) are null, never a made-up number. */
 export interface StatSummary {
   n: number;
   mean: number;
-  sd: number;
-  cv: number;
+  sd: number | null;
+  cv: number | null;
   median: number;
   min: number;
   max: number;
@@ -155,7 +156,7 @@ export interface StatSummary {
   p95: number;
   p99?: number;
   iqr?: number;
-  ci95: [number, number];
+  ci95: [number, number] | null;
   outliers?: number;
 }
 
@@ -191,13 +192,14 @@ export interface Comparison {
   a: string;
   b: string;
   metric: string;
+  /** b − a (the first named group is the reference). Undefined quantities (n<2, zero variance) are null. */
   diff: number;
-  ratio: number;
-  ci95: [number, number];
-  ratioCi95?: [number, number];
-  bootstrapCi95?: [number, number];
-  p: number;
-  g: number;
+  ratio: number | null;
+  ci95: [number, number] | null;
+  ratioCi95?: [number, number] | null;
+  bootstrapCi95?: [number, number] | null;
+  p: number | null;
+  g: number | null;
   verdict: string;
   [k: string]: unknown;
 }
