@@ -1,0 +1,161 @@
+// Normalisation: defaults filled in, sweep expanded into named variants, prompts file read.
+// The normalised experiment (and its hash) is what meta.json records as "the experiment as run".
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ChimeraError } from '../errors';
+import type { OllamaOptions } from '../types';
+import type { ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
+
+export const DEFAULTS = {
+  model: 'gemma3:latest',
+  endpoint: 'http://127.0.0.1:11434',
+  repetitions: 5,
+  warmup: 1,
+  order: 'interleaved',
+  seed: 42,
+  timeoutMs: 120_000,
+  coldThresholdMs: 100,
+  retry: { attempts: 2, delayMs: 500 },
+  contention: { rule: 'overlap-speedup-below', threshold: 1.5 },
+} as const;
+
+/** Short names used in sweep variant names, as the original program's folders (gpu60_ctx512_temp0p8). */
+const SHORT: Record<string, string> = {
+  num_gpu: 'gpu', num_ctx: 'ctx', temperature: 'temp', top_p: 'topp', top_k: 'topk', num_batch: 'batch',
+  num_thread: 'thread', repeat_penalty: 'rp', num_predict: 'np', seed: 'seed', min_p: 'minp',
+};
+
+/** 0.8 → "0p8", -1 → "m1", true → "true": safe in file names, no dots. */
+export function formatSweepValue(v: number | string | boolean): string {
+  return String(v).replace(/\./g, 'p').replace(/^-/, 'm').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Cartesian product in key order; the first key varies slowest (gpu60_ctx512…, gpu60_ctx1024…). */
+export function expandSweep(sweep: Record<string, (number | string | boolean)[]>): { name: string; options: OllamaOptions }[] {
+  let combos: { parts: string[]; options: OllamaOptions }[] = [{ parts: [], options: {} }];
+  for (const [key, values] of Object.entries(sweep)) {
+    const short = SHORT[key] ?? key.replace(/_/g, '');
+    combos = combos.flatMap((c) => values.map((v) => ({ parts: [...c.parts, `${short}${formatSweepValue(v)}`], options: { ...c.options, [key]: v } })));
+  }
+  return combos.map((c) => ({ name: c.parts.join('_'), options: c.options }));
+}
+
+function withMaxTokens(options: OllamaOptions, maxTokens: number | null): OllamaOptions {
+  if (maxTokens === null || 'num_predict' in options) return options;
+  return { ...options, num_predict: maxTokens };
+}
+
+function readPrompts(x: ExperimentFile, baseDir: string): string[] {
+  if (x.prompts) return x.prompts;
+  if (!x.promptsFile) return [];
+  const file = resolve(baseDir, x.promptsFile);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ChimeraError('E_BAD_INPUT', `promptsFile ${x.promptsFile} cannot be read`, { where: `promptsFile (${file})`, cause: e, hint: 'give a path relative to the experiment file' });
+  }
+  const prompts = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  if (prompts.length === 0) throw new ChimeraError('E_BAD_INPUT', `promptsFile ${file} has no prompts`, { where: 'promptsFile', hint: 'write one prompt per line' });
+  return prompts;
+}
+
+function variantsOf(x: ExperimentFile, model: string, maxTokens: number | null): NormalizedVariant[] {
+  const base = x.options ?? {};
+  const declared: NormalizedVariant[] = (x.variants ?? []).map((v) => ({
+    name: v.name,
+    options: withMaxTokens({ ...base, ...(v.options ?? {}) }, maxTokens),
+    model: v.model ?? model,
+    ...(v.agentOptions ? { agentOptions: v.agentOptions } : {}),
+    source: 'declared' as const,
+  }));
+  const swept: NormalizedVariant[] = x.sweep
+    ? expandSweep(x.sweep).map((s) => ({ name: s.name, options: withMaxTokens({ ...base, ...s.options }, maxTokens), model, source: 'sweep' as const }))
+    : [];
+  const all = [...declared, ...swept];
+  const seen = new Set<string>();
+  for (const v of all) {
+    if (seen.has(v.name)) throw new ChimeraError('E_BAD_INPUT', `variant name "${v.name}" is produced twice (declared and by the sweep)`, { where: 'variants / sweep', hint: 'rename the declared variant' });
+    seen.add(v.name);
+  }
+  if (all.length > 0) return all;
+  return [{ name: 'default', options: withMaxTokens({ ...base }, maxTokens), model, source: 'default' }];
+}
+
+/** command kind: every implementation runs every option variant; names are impl or impl@variant. */
+function commandVariants(x: ExperimentFile, optionVariants: NormalizedVariant[]): NormalizedVariant[] {
+  const single = optionVariants.length === 1 && optionVariants[0].source === 'default';
+  return (x.implementations ?? []).flatMap((impl) =>
+    optionVariants.map((v) => ({ ...v, name: single ? impl.name : `${impl.name}@${v.name}`, implementation: impl.name, source: 'implementation' as const })),
+  );
+}
+
+const DEFAULT_WORKFLOW: Workflow = { type: 'report-agent', inputs: [] };
+
+export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: string; workspaceDir?: string; endpointOverrides?: Record<string, string> } = {}): NormalizedExperiment {
+  const baseDir = opts.sourceFile ? dirname(resolve(opts.sourceFile)) : process.cwd();
+  const model = x.model ?? DEFAULTS.model;
+  const maxTokens = x.maxTokens ?? null;
+  const endpoints = { default: DEFAULTS.endpoint, ...(x.endpoints ?? {}), ...(opts.endpointOverrides ?? {}) };
+  const optionVariants = variantsOf(x, model, maxTokens);
+  const variants = x.kind === 'command' ? commandVariants(x, optionVariants) : optionVariants;
+  const workflow = x.workflow ?? (x.kind === 'agent' ? DEFAULT_WORKFLOW : undefined);
+  const agents: NormalizedAgent[] | undefined = x.agents?.map((a) => ({
+    name: a.name,
+    endpoint: a.endpoint ?? 'default',
+    model: a.model ?? model,
+    options: withMaxTokens({ ...(x.options ?? {}), ...(a.options ?? {}) }, maxTokens),
+    workflow: a.workflow ?? workflow ?? DEFAULT_WORKFLOW,
+  }));
+  const n: NormalizedExperiment = {
+    title: x.title,
+    ...(x.description ? { description: x.description } : {}),
+    kind: x.kind,
+    model,
+    endpoints,
+    endpoint: x.endpoint ?? 'default',
+    api: x.api ?? 'generate',
+    stream: x.stream ?? true,
+    ...(x.system ? { system: x.system } : {}),
+    prompts: readPrompts(x, baseDir),
+    variants,
+    repetitions: x.repetitions ?? DEFAULTS.repetitions,
+    warmup: x.warmup ?? DEFAULTS.warmup,
+    order: x.order ?? DEFAULTS.order,
+    seed: x.seed ?? DEFAULTS.seed,
+    cooldownMs: x.cooldownMs ?? 0,
+    unloadBetweenVariants: x.unloadBetweenVariants ?? false,
+    maxTokens,
+    timeoutMs: x.timeoutMs ?? DEFAULTS.timeoutMs,
+    ...(x.keepAlive !== undefined ? { keepAlive: x.keepAlive } : {}),
+    coldThresholdMs: x.coldThresholdMs ?? DEFAULTS.coldThresholdMs,
+    retry: { attempts: x.retry?.attempts ?? DEFAULTS.retry.attempts, delayMs: x.retry?.delayMs ?? DEFAULTS.retry.delayMs },
+    ...(workflow ? { workflow } : {}),
+    ...(agents ? { agents } : {}),
+    sequentialBaseline: x.sequentialBaseline ?? true,
+    contention: { rule: x.contention?.rule ?? DEFAULTS.contention.rule, threshold: x.contention?.threshold ?? DEFAULTS.contention.threshold },
+    ...(x.implementations ? { implementations: x.implementations } : {}),
+    ...(x.tr ? { tr: x.tr } : {}),
+    ...(x.supersedes ? { supersedes: x.supersedes } : {}),
+    ...(x.tags ? { tags: x.tags } : {}),
+    ...(opts.sourceFile ? { sourceFile: resolve(opts.sourceFile) } : {}),
+    workspaceDir: opts.workspaceDir ?? baseDir,
+  };
+  return n;
+}
+
+/** JSON with sorted keys, so equal experiments hash equally whatever the key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** sha256 of the normalised experiment, without machine-local paths (same experiment → same hash anywhere). */
+export function experimentHash(n: NormalizedExperiment): string {
+  const { sourceFile: _s, workspaceDir: _w, ...portable } = n;
+  return `sha256:${createHash('sha256').update(canonicalJson(portable)).digest('hex')}`;
+}

@@ -1,0 +1,105 @@
+// The experiment as written (ExperimentFile, PRODUCT.md §2.0) and as run (NormalizedExperiment).
+import type { OllamaOptions } from '../types';
+
+export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command';
+export type RunOrder = 'interleaved' | 'sequential' | 'random';
+export type ContentionRuleName = 'overlap-speedup-below' | 'speedup-below' | 'ttft-above-solo';
+
+export interface WorkflowStep { name: string; prompt: string; system?: string; options?: OllamaOptions }
+
+export type Workflow =
+  | { type: 'report-agent'; inputs?: string[]; maxFiles?: number; analysisPrompt?: string; reportPrompt?: string; header?: boolean }
+  | { type: 'prompt'; prompts: string[] }
+  | { type: 'steps'; inputs?: string[]; steps: WorkflowStep[] };
+
+export interface AgentSpec { name: string; endpoint?: string; model?: string; options?: OllamaOptions; workflow?: Workflow }
+export interface NormalizedAgent { name: string; endpoint: string; model: string; options: OllamaOptions; workflow: Workflow }
+export interface ImplementationSpec { name: string; argv: string[]; cwd?: string; env?: Record<string, string>; endpoint?: string }
+export interface VariantSpec { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions> }
+
+/** The file as written: every field optional except title and kind. */
+export interface ExperimentFile {
+  title: string;
+  description?: string;
+  kind: ExperimentKind;
+  model?: string;
+  endpoints?: Record<string, string>;
+  endpoint?: string;
+  api?: 'generate' | 'chat';
+  stream?: boolean;
+  system?: string;
+  prompts?: string[];
+  promptsFile?: string;
+  options?: OllamaOptions;
+  variants?: VariantSpec[];
+  sweep?: Record<string, (number | string | boolean)[]>;
+  repetitions?: number;
+  warmup?: number;
+  order?: RunOrder;
+  seed?: number;
+  cooldownMs?: number;
+  unloadBetweenVariants?: boolean;
+  maxTokens?: number;
+  timeoutMs?: number;
+  keepAlive?: string | number;
+  coldThresholdMs?: number;
+  retry?: { attempts?: number; delayMs?: number };
+  workflow?: Workflow;
+  agents?: AgentSpec[];
+  sequentialBaseline?: boolean;
+  contention?: { rule: ContentionRuleName; threshold?: number };
+  implementations?: ImplementationSpec[];
+  tr?: string;
+  supersedes?: string;
+  tags?: string[];
+}
+
+/** One variant as run: options fully merged (experiment options < variant options < maxTokens default). */
+export interface NormalizedVariant {
+  name: string;
+  /** Options sent with every call of this variant ({} = none). */
+  options: OllamaOptions;
+  model: string;
+  /** multi-agent: options per agent (agent options < variant agentOptions). */
+  agentOptions?: Record<string, OllamaOptions>;
+  /** command: the implementation this variant runs. */
+  implementation?: string;
+  /** Where the variant came from: declared in "variants", or expanded from "sweep". */
+  source: 'declared' | 'sweep' | 'implementation' | 'default';
+}
+
+export interface NormalizedExperiment {
+  title: string;
+  description?: string;
+  kind: ExperimentKind;
+  model: string;
+  endpoints: Record<string, string>;
+  endpoint: string;
+  api: 'generate' | 'chat';
+  stream: boolean;
+  system?: string;
+  prompts: string[];
+  variants: NormalizedVariant[];
+  repetitions: number;
+  warmup: number;
+  order: RunOrder;
+  seed: number;
+  cooldownMs: number;
+  unloadBetweenVariants: boolean;
+  maxTokens: number | null;
+  timeoutMs: number;
+  keepAlive?: string | number;
+  coldThresholdMs: number;
+  retry: { attempts: number; delayMs: number };
+  workflow?: Workflow;
+  agents?: NormalizedAgent[];
+  sequentialBaseline: boolean;
+  contention: { rule: ContentionRuleName; threshold: number };
+  implementations?: ImplementationSpec[];
+  tr?: string;
+  supersedes?: string;
+  tags?: string[];
+  /** Absolute path of the experiment file (not hashed), and the folder relative inputs resolve against. */
+  sourceFile?: string;
+  workspaceDir: string;
+}
