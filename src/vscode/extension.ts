@@ -1,11 +1,19 @@
-// activate() only wires: services are built and adapters registered; no logic here.
+// activate() only wires: services are built, adapters registered, disposables handed to VS Code.
 import * as vscode from 'vscode';
+import { TOOL_VERSION } from '../core/version';
+import type { ChimeraforgeApi } from './api';
+import { registerCommands } from './commands';
+import { ConfigStore } from './config';
+import { ChannelLog } from './log';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Chimeraforge', { log: true });
+export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
+  const log = new ChannelLog();
   context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('chimeraforge.showLog', () => log.show()));
-  log.info('Chimeraforge activated');
+  const settings = new ConfigStore(log);
+  context.subscriptions.push(settings);
+  context.subscriptions.push(...registerCommands({ log, config: () => settings.current }));
+  log.info(`Chimeraforge ${TOOL_VERSION} activated (VS Code ${vscode.version}, extension at ${context.extensionPath})`);
+  return { version: TOOL_VERSION, logChannelName: log.name, log, config: () => settings.current };
 }
 
 export function deactivate(): void {}
