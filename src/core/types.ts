@@ -237,7 +237,9 @@ export interface Meta {
   supersededBy: string | null;
   supersedeReason: string | null;
   artifacts: { runs: string; summaryCsv: string; report: string; charts: string[]; outputs?: string };
-  imported?: { from: string; layout: string; files: number; commit?: string };
+  imported?: { from: string; layout: string; files: number; commit?: string; [k: string]: unknown };
+  /** The exact command that re-runs this experiment. */
   command?: string;
-  [k: string]: unknown;
+  /** Validity notes and partial-report markers written by the runner or importer. */
+  notes?: string[];
 }

@@ -1,0 +1,106 @@
+// Reading TR directories back. Corrupt files are reported with file and line, skipped, and counted:
+// a reader never crashes on one bad line and never hides that it skipped something.
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { ChimeraError } from '../errors';
+import type { Meta, RunRecord, ShownStatus } from '../types';
+
+export interface CorruptLine { line: number; error: string }
+export interface RunsRead { runs: RunRecord[]; corrupt: CorruptLine[]; file: string }
+
+export function metaPath(trDir: string): string {
+  return join(trDir, 'meta.json');
+}
+export function runsPath(trDir: string): string {
+  return join(trDir, 'runs.jsonl');
+}
+
+/** meta.json of a TR dir; E_NOT_FOUND when absent, E_BAD_JSON (with the file) when corrupt. */
+export function readMeta(trDir: string): Meta {
+  const file = metaPath(trDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ChimeraError('E_NOT_FOUND', `no meta.json in ${trDir}`, { where: file, cause: e, hint: 'is this a TR directory? run `chimeraforge list` to see them' });
+  }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch (e) {
+    throw new ChimeraError('E_BAD_JSON', `${file} is corrupt (not JSON): ${(e as Error).message}`, { where: file, cause: e, hint: 'restore it from version control; runs.jsonl still holds the raw runs' });
+  }
+  if (!meta || typeof meta !== 'object' || typeof (meta as Meta).id !== 'string' || typeof (meta as Meta).status !== 'string') {
+    throw new ChimeraError('E_BAD_JSON', `${file} is not a Chimeraforge meta.json (missing id or status)`, { where: file });
+  }
+  return meta as Meta;
+}
+
+function parseRunLine(line: string, n: number, runs: RunRecord[], corrupt: CorruptLine[]): void {
+  if (line.trim() === '') return;
+  try {
+    const r = JSON.parse(line) as RunRecord;
+    if (typeof r !== 'object' || r === null || typeof r.run !== 'number' || typeof r.variant !== 'string') {
+      corrupt.push({ line: n, error: 'not a run record (missing run or variant)' });
+      return;
+    }
+    runs.push(r);
+  } catch (e) {
+    corrupt.push({ line: n, error: (e as Error).message });
+  }
+}
+
+/** All run records of runs.jsonl (small and medium files). */
+export function readRunsSync(trDir: string): RunsRead {
+  const file = runsPath(trDir);
+  const runs: RunRecord[] = [];
+  const corrupt: CorruptLine[] = [];
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  text.split('\n').forEach((line, i) => parseRunLine(line, i + 1, runs, corrupt));
+  return { runs, corrupt, file };
+}
+
+/** Stream run records one at a time (large files: nothing but the current line is held). */
+export async function forEachRun(trDir: string, onRun: (r: RunRecord) => void): Promise<{ count: number; corrupt: CorruptLine[] }> {
+  const corrupt: CorruptLine[] = [];
+  const rl = createInterface({ input: createReadStream(runsPath(trDir)), crlfDelay: Infinity });
+  let n = 0;
+  let count = 0;
+  const one: RunRecord[] = [];
+  for await (const line of rl) {
+    n++;
+    parseRunLine(line, n, one, corrupt);
+    if (one.length) {
+      onRun(one.pop()!);
+      count++;
+    }
+  }
+  return { count, corrupt };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The status a reader shows: a meta.json still `running` whose writer process is gone (same host) was
+ * interrupted — a crash or kill -9 — and is shown as such, never as complete.
+ */
+export function shownStatus(meta: Meta): ShownStatus {
+  if (meta.status !== 'running') return meta.status;
+  const w = meta.writer;
+  if (w && w.hostname === hostname() && !pidAlive(w.pid)) return 'interrupted';
+  return 'running';
+}

@@ -1,0 +1,102 @@
+// Writing one TR directory while an experiment runs: reserve the id, write meta.json (atomically, at
+// start, after every run and at the end), append runs.jsonl per run, save generated texts under outputs/.
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, relative } from 'node:path';
+import { ensureWritableDir, JsonlAppender, writeFileAtomic, writeJsonAtomic } from './files';
+import { reportFileName, reserveTrDir } from './trId';
+import type { Counts, Meta, RunRecord, Summary, TrStatus } from '../types';
+
+export const META_SCHEMA_VERSION = 1;
+
+export type MetaInit = Omit<Meta, 'schemaVersion' | 'id' | 'status' | 'createdAt' | 'finishedAt' | 'writer' | 'counts' | 'summary' | 'supersededBy' | 'supersedeReason' | 'artifacts'> & {
+  planned: number;
+  createdAt?: string;
+};
+
+export function emptyCounts(planned: number): Counts {
+  return { planned, completed: 0, warmup: 0, failed: 0, invalid: 0, cancelled: 0 };
+}
+
+export function countRun(c: Counts, r: RunRecord): void {
+  if (r.status === 'cancelled') c.cancelled = (c.cancelled ?? 0) + 1;
+  else c.completed++;
+  if (r.warmup) c.warmup++;
+  if (r.status === 'failed') c.failed++;
+  else if (r.status === 'ok' && !r.valid) c.invalid++;
+}
+
+export class TrWriter {
+  readonly meta: Meta;
+  private readonly runs: JsonlAppender;
+
+  private constructor(readonly reportsDir: string, readonly dir: string, meta: Meta) {
+    this.meta = meta;
+    mkdirSync(join(dir, 'outputs'), { recursive: true });
+    mkdirSync(join(dir, 'charts'), { recursive: true });
+    this.runs = new JsonlAppender(join(dir, 'runs.jsonl'));
+    this.flushMeta();
+  }
+
+  /** Reserve the TR id (next free number unless requested) and write the initial meta.json. */
+  static create(reportsDir: string, init: MetaInit, requestedId?: string): TrWriter {
+    ensureWritableDir(reportsDir);
+    const { id, dir } = reserveTrDir(reportsDir, requestedId);
+    const { planned, createdAt, ...rest } = init;
+    const meta: Meta = {
+      schemaVersion: META_SCHEMA_VERSION,
+      id,
+      ...rest,
+      status: 'running',
+      createdAt: createdAt ?? new Date().toISOString(),
+      finishedAt: null,
+      writer: { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() },
+      counts: emptyCounts(planned),
+      summary: { variants: [], comparisons: [] },
+      supersedes: (init.supersedes as string | null | undefined) ?? null,
+      supersededBy: null,
+      supersedeReason: null,
+      artifacts: { runs: 'runs.jsonl', summaryCsv: 'summary.csv', report: `../${reportFileName(id)}`, charts: [], outputs: 'outputs/' },
+    };
+    return new TrWriter(reportsDir, dir, meta);
+  }
+
+  get id(): string {
+    return this.meta.id;
+  }
+
+  /** Append one finished run (flushed to disk before this returns) and refresh meta.json's counts. */
+  addRun(run: RunRecord, summary?: Summary): void {
+    this.runs.append(run);
+    countRun(this.meta.counts, run);
+    if (summary) this.meta.summary = summary;
+    this.flushMeta();
+  }
+
+  /** Save a generated text under outputs/; returns its path relative to the TR directory. */
+  writeOutput(name: string, text: string): string {
+    const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+    const file = join(this.dir, 'outputs', safe);
+    writeFileAtomic(file, text);
+    return relative(this.dir, file);
+  }
+
+  update(patch: Partial<Meta>): void {
+    Object.assign(this.meta, patch);
+    this.flushMeta();
+  }
+
+  finish(status: Exclude<TrStatus, 'running'>, summary: Summary, summaryCsv: string): void {
+    writeFileAtomic(join(this.dir, 'summary.csv'), summaryCsv);
+    this.meta.status = status;
+    this.meta.finishedAt = new Date().toISOString();
+    this.meta.summary = summary;
+    delete this.meta.writer;
+    this.runs.close();
+    this.flushMeta();
+  }
+
+  private flushMeta(): void {
+    writeJsonAtomic(join(this.dir, 'meta.json'), this.meta);
+  }
+}
