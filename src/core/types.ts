@@ -70,6 +70,8 @@ export interface CallRecord {
   textChars: number;
   outputFile?: string;
   promptChars?: number;
+  /** Retries under the experiment's declared retry policy (503 busy / connection refused before data). */
+  retries?: number;
 }
 
 export type RunStatus = 'ok' | 'failed' | 'cancelled';

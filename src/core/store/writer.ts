@@ -81,6 +81,13 @@ export class TrWriter {
     return relative(this.dir, file);
   }
 
+  /** A folder under outputs/ (e.g. a command run's \${run_dir}); returns its absolute path. */
+  outputDir(name: string): string {
+    const dir = join(this.dir, 'outputs', name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_'));
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   update(patch: Partial<Meta>): void {
     Object.assign(this.meta, patch);
     this.flushMeta();

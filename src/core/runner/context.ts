@@ -1,0 +1,121 @@
+// What one run gets from the runner: its clients (one per endpoint, per run — ollama-js' abort() aborts
+// all streams of a client), the cancel signal, the TR writer for outputs, and a `call` helper that
+// applies the experiment's timeout, keep_alive and the declared retry policy and reports progress.
+import type { Message } from 'ollama';
+import { callModel, type CallResult } from '../ollama/call';
+import { createGatewayClient, type GatewayClient } from '../ollama/client';
+import type { NormalizedExperiment } from '../experiment/types';
+import type { PlannedRun } from '../experiment/plan';
+import type { Clock, Logger } from '../ports';
+import type { OllamaOptions } from '../types';
+import type { TokenBatcher } from './events';
+
+/** Where generated texts go (the TR writer in real runs). */
+export interface OutputSink {
+  writeOutput(name: string, text: string): string;
+  /** A folder under outputs/ for a run's own files; absolute path. */
+  outputDir(name: string): string;
+}
+
+export interface CallRequest {
+  endpoint: string;
+  model: string;
+  stage: string;
+  prompt?: string;
+  messages?: Message[];
+  system?: string;
+  options: OllamaOptions;
+  /** Agent name in multi-agent runs (live views, output file names). */
+  agent?: string;
+}
+
+export class RunContext {
+  private readonly clients = new Map<string, GatewayClient>();
+  readonly runStartMs: number;
+
+  constructor(
+    readonly x: NormalizedExperiment,
+    readonly planned: PlannedRun,
+    readonly signal: AbortSignal,
+    readonly clock: Clock,
+    readonly log: Logger,
+    readonly outputs: OutputSink,
+    private readonly batcher: TokenBatcher | null,
+    private readonly networkMs: Record<string, number | null>,
+    private readonly fetchImpl?: typeof fetch,
+  ) {
+    this.runStartMs = clock.now();
+  }
+
+  client(endpoint: string): GatewayClient {
+    let c = this.clients.get(endpoint);
+    if (!c) {
+      c = createGatewayClient({ url: this.x.endpoints[endpoint], name: endpoint, clock: this.clock, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+      this.clients.set(endpoint, c);
+    }
+    return c;
+  }
+
+  /** One LLM call, retried (bounded, declared) only on 503 busy / connection refused before any data. */
+  async call(req: CallRequest): Promise<CallResult> {
+    const key = `${this.planned.index}/${req.agent ?? ''}/${req.stage}`;
+    let attempt = 0;
+    for (;;) {
+      const result = await callModel({
+        client: this.client(req.endpoint),
+        stage: req.stage,
+        model: req.model,
+        api: this.x.api,
+        ...(this.x.api === 'chat' ? { messages: req.messages ?? [...(req.system ? [{ role: 'system', content: req.system }] : []), { role: 'user', content: req.prompt ?? '' }] } : { prompt: req.prompt ?? '', ...(req.system ? { system: req.system } : {}) }),
+        options: req.options,
+        ...(this.x.keepAlive !== undefined ? { keepAlive: this.x.keepAlive } : {}),
+        stream: this.x.stream,
+        timeoutMs: this.x.timeoutMs,
+        signal: this.signal,
+        runStartMs: this.runStartMs,
+        networkMs: this.networkMs[req.endpoint] ?? null,
+        coldThresholdMs: this.x.coldThresholdMs,
+        ...(this.batcher ? { onChunk: this.progressHook(key, req) } : {}),
+      });
+      this.batcher?.end(key);
+      const code = result.record.error?.code;
+      const retryable = (code === 'E_BUSY' || code === 'E_UNREACHABLE') && result.record.client.firstTokenMs === null;
+      if (!retryable || attempt >= this.x.retry.attempts || this.signal.aborted) {
+        if (attempt > 0) result.record.retries = attempt;
+        return result;
+      }
+      attempt++;
+      this.log.warn(`${req.stage}: ${result.record.error?.message}; retry ${attempt} of ${this.x.retry.attempts} in ${this.x.retry.delayMs} ms`);
+      await sleep(this.x.retry.delayMs, this.signal);
+    }
+  }
+
+  private progressHook(key: string, req: CallRequest): (tokens: number, elapsedMs: number) => void {
+    let first: number | null = null;
+    const b = this.batcher!;
+    const { index, variant } = this.planned;
+    return (tokens, elapsedMs) => {
+      if (first === null) first = elapsedMs;
+      b.update(key, index, variant, req.agent, req.stage, tokens, elapsedMs, first);
+    };
+  }
+
+  dispose(): void {
+    for (const c of this.clients.values()) c.abort();
+    this.clients.clear();
+  }
+}
+
+/** Resolves after `ms`, or early (without throwing) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,22 @@
+// The contract between the runner and each experiment kind: a kind executes one planned run and
+// returns what it measured; the runner adds the plan fields, records it and moves on.
+import type { AgentRecord, CallRecord, CommandRunMetrics, MultiAgentRunMetrics, RunStatus } from '../../types';
+import type { RunContext } from '../context';
+
+export interface RunOutcome {
+  status: RunStatus;
+  error?: string;
+  errorCode?: string;
+  valid: boolean;
+  invalidReason?: string;
+  wallMs: number;
+  calls: CallRecord[];
+  stages?: Record<string, number>;
+  filesIngested?: number;
+  agents?: AgentRecord[];
+  multiAgent?: MultiAgentRunMetrics;
+  command?: CommandRunMetrics;
+}
+
+/** Executes one planned run. Must not throw for a failed run: failures are outcomes with status failed. */
+export type KindExecutor = (ctx: RunContext) => Promise<RunOutcome>;
