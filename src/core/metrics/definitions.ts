@@ -1,0 +1,88 @@
+// Metric name → definition text, written into meta.json `metricDefinitions` and the reports'
+// Methodology section, so every number shown has its exact definition beside it (PRODUCT.md §3).
+import { DEFAULT_COLD_THRESHOLD_MS } from './callMetrics';
+
+/** Raw server fields, recorded exactly as Ollama sent them. */
+export const SERVER_FIELD_DEFINITIONS: Readonly<Record<string, string>> = {
+  total_duration: 'Server field (ns): handler entry → final chunk, as sent by Ollama. Includes waiting for a parallel slot. Absent (zero) fields are stored as 0.',
+  load_duration: 'Server field (ns): handler entry → runner obtained from the scheduler; includes model (re)load and waiting for a load or eviction. ≈0 when the model was already loaded.',
+  prompt_eval_count: 'Server field (tokens): prompt tokens, including a cached prefix.',
+  prompt_eval_duration: 'Server field (ns): time to evaluate the non-cached prompt tokens only.',
+  eval_count: 'Server field (tokens): generated tokens.',
+  eval_duration: 'Server field (ns): time spent generating eval_count tokens.',
+  done_reason: 'Server field: why generation ended ("stop" = EOS or stop string, "length" = num_predict or context limit, "load", "unload"); null when absent.',
+};
+
+/** Per-call metrics derived from one request (names as in runs.jsonl `calls[].metrics`). */
+export const CALL_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  ttft_ms: 'Client time to first token (ms, monotonic clock): request sent → arrival of the first stream chunk with non-empty content (response / message.content, or thinking). Null for non-streamed calls and calls that produced no content.',
+  server_ttft_ms: 'Server time to first token (ms) = (load_duration + prompt_eval_duration) / 1e6, the TR108 definition. Excludes queueing for a parallel slot and the network. Never compare it with ttft_ms.',
+  queue_ms: 'Estimated wait for a slot (ms) = ttft_ms − server_ttft_ms − network round-trip estimate (median of HEAD / round trips before the run). Null when any term is unknown; can be slightly negative from clock noise, which is kept, not clipped.',
+  decode_tps: 'Server decode rate (tokens/s) = eval_count / (eval_duration / 1e9). Null when eval_count or eval_duration is 0.',
+  e2e_tps: 'Client decode rate (tokens/s) = eval_count / ((end − first token) / 1000), client timestamps in ms. Null without a first token or when end = first token.',
+  tpot_ms: 'Time per output token after the first (ms) = (end − first token) / (eval_count − 1), client timestamps. Null when eval_count < 2.',
+  itl_ms: 'Inter-token latency (ms): gaps between consecutive content chunks as they arrived at the client; reported as p50/p95/p99/max (linear interpolation, k = (n−1)·p) and n = number of gaps. Null with fewer than 2 content chunks.',
+  e2e_ms: 'Client end-to-end latency (ms): request sent → end of the response (final chunk, or the error), monotonic clock.',
+  load_ms: 'Model load time (ms) = load_duration / 1e6.',
+  prompt_eval_ms: 'Prompt processing time (ms) = prompt_eval_duration / 1e6 (non-cached prompt tokens only).',
+  prompt_tps: 'Prompt processing rate (tokens/s) = prompt_eval_count / (prompt_eval_duration / 1e9). prompt_eval_count includes a cached prefix while the duration does not, so a cache hit inflates it. Null when either is 0.',
+  cold: `True when load_ms ≥ the cold threshold (default ${DEFAULT_COLD_THRESHOLD_MS} ms, configurable), i.e. the call paid for a model load; null without server fields.`,
+};
+
+/** Run-level metrics of one run (one workflow execution). */
+export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  wall_ms: 'Run wall time (ms, monotonic clock): start of the run → end of its last call or step.',
+  'stages.ingest': 'Ingest stage duration (ms): reading and inventorying the input files.',
+  'stages.analysis': 'Analysis stage duration (ms): the analysis LLM call(s), client side.',
+  'stages.report': 'Report stage duration (ms): the report LLM call(s), client side.',
+  'stages.total': 'Total workflow duration (ms): first stage start → last stage end.',
+  files_ingested: 'Number of input files read by the workflow. A run that ingested 0 files while inputs were configured is invalid.',
+};
+
+/** Multi-agent run metrics (PRODUCT.md §2.2). */
+export const MULTI_AGENT_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  concurrent_wall_ms: 'Concurrent wall time (ms): earliest agent start → latest agent end.',
+  overlap_efficiency: 'Overlap efficiency (%) = Σ agent wall times / concurrent wall time / N × 100 — the original program\'s "parallel efficiency". Measures how much the agents overlapped in time, not a throughput gain.',
+  speedup_vs_sequential: 'Real speedup (×) = Σ solo wall times of the same agents (each run alone, same endpoint and options, measured in this experiment) / concurrent wall time. Null without a sequential baseline.',
+  aggregate_tps: 'Aggregate throughput (tokens/s) = Σ eval_count of all agents\' calls / (concurrent wall time / 1000).',
+  jain_fairness: 'Jain\'s fairness index of per-agent decode rates = (Σx)² / (N · Σx²); 1 = perfectly even, 1/N = one agent got everything.',
+  slowdown_vs_solo: 'Per agent (×) = the agent\'s wall time in the concurrent run / its solo wall time.',
+  ttft_inflation: 'Per agent (×) = the agent\'s mean ttft_ms in the concurrent run / its mean solo ttft_ms.',
+  start_skew_ms: 'Start skew (ms) = latest agent start − earliest agent start.',
+  contention_rate: 'Contention rate (%) = runs flagged by the declared contention rule / runs × 100; the rule and threshold are written in meta.json (default: speedup below 1.5, the original program\'s rule).',
+};
+
+/** External-implementation (command) run metrics (PRODUCT.md §2.3). */
+export const COMMAND_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  startup_ms: 'Start-up time (ms): process spawn → first request reaching the endpoint, measured (not estimated).',
+  process_wall_ms: 'Process wall time (ms): spawn → exit.',
+  peak_rss_mb: 'Peak resident set size (MiB) of the process tree, sampled from /proc during the run.',
+  cpu_ms: 'CPU time (ms) = user + system CPU time of the process.',
+};
+
+/** Aggregate definitions used in summaries; never silently mixed. */
+export const AGGREGATE_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  decode_tps_weighted: 'Token-weighted decode rate (tokens/s) = Σ eval_count / (Σ eval_duration / 1e9) over the calls of a variant.',
+  decode_tps_mean: 'Mean of per-call decode_tps (tokens/s): every call weighs the same regardless of its length (the original program\'s average).',
+};
+
+/** Every definition, for meta.json `metricDefinitions` (pick the used ones with `definitionsFor`). */
+export const METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
+  ...SERVER_FIELD_DEFINITIONS,
+  ...CALL_METRIC_DEFINITIONS,
+  ...RUN_METRIC_DEFINITIONS,
+  ...MULTI_AGENT_METRIC_DEFINITIONS,
+  ...COMMAND_METRIC_DEFINITIONS,
+  ...AGGREGATE_METRIC_DEFINITIONS,
+};
+
+/** The definitions of the given metric names; unknown names are a programmer error. */
+export function definitionsFor(names: Iterable<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const text = METRIC_DEFINITIONS[name];
+    if (text === undefined) throw new Error(`no definition for metric "${name}"`);
+    out[name] = text;
+  }
+  return out;
+}
