@@ -1,0 +1,61 @@
+// Which way is better for each summarised metric, its unit, and the words a verdict uses.
+// Definitions of how a per-run value is formed live here too, so summaries and reports say the same.
+
+export type Direction = 'higher' | 'lower';
+
+export interface MetricInfo {
+  unit: string;
+  better: Direction;
+  /** Verdict word when b's mean is above a's, and when it is below. */
+  up: string;
+  down: string;
+}
+
+const RATE: MetricInfo = { unit: 'tok/s', better: 'higher', up: 'faster', down: 'slower' };
+const TIME: MetricInfo = { unit: 'ms', better: 'lower', up: 'slower', down: 'faster' };
+const MEMORY: MetricInfo = { unit: 'MB', better: 'lower', up: 'larger', down: 'smaller' };
+const SCORE = (unit: string): MetricInfo => ({ unit, better: 'higher', up: 'higher', down: 'lower' });
+
+/** Per-call metrics (PRODUCT.md §3) summarised per run as the mean over the run's ok calls. */
+export const CALL_METRICS = ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'e2e_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms'] as const;
+export type CallMetric = (typeof CALL_METRICS)[number];
+
+export const MULTI_AGENT_METRICS = ['overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'concurrent_wall_ms'] as const;
+export const COMMAND_METRICS = ['startup_ms', 'process_wall_ms', 'peak_rss_mb', 'cpu_ms'] as const;
+
+/** Order of metric columns in summaries and CSV. */
+export const SUMMARY_METRICS: readonly string[] = [...CALL_METRICS, 'wall_ms', ...COMMAND_METRICS, ...MULTI_AGENT_METRICS];
+
+export function metricInfo(metric: string): MetricInfo {
+  switch (metric) {
+    case 'overlap_efficiency': return SCORE('%');
+    case 'speedup_vs_sequential': return SCORE('×');
+    case 'jain_fairness': return SCORE('');
+    default:
+      if (metric.endsWith('_tps')) return RATE;
+      if (metric.endsWith('_ms')) return TIME;
+      if (metric.endsWith('_mb')) return MEMORY;
+      return SCORE('');
+  }
+}
+
+/** Comparison metrics per experiment kind; agent-like kinds compare whole-run wall time instead of e2e. */
+export function comparisonMetrics(kind: string): string[] {
+  return kind === 'prompt' ? ['decode_tps', 'ttft_ms', 'e2e_ms'] : ['decode_tps', 'ttft_ms', 'wall_ms'];
+}
+
+/** How the summary forms its numbers; written beside the summary so readers need not guess. */
+export const SUMMARY_DEFINITIONS: Record<string, string> = {
+  counted_runs: 'Statistics count runs that are not warm-ups, have status ok and are valid; the others are counted under excluded, never used.',
+  per_run_value: 'A call metric\'s per-run value is the mean over that run\'s ok calls (for multi-agent runs: over all agents\' calls); statistics are over per-run values (n = runs).',
+  stages: 'Per-stage statistics use, per run, the mean over that run\'s calls of the stage only, so analysis and report calls are never mixed.',
+  decode_tps_weighted: 'Token-weighted decode rate: Σ eval_count / Σ eval_duration over all ok calls of the counted runs (tok/s).',
+  decode_tps_call_mean: 'Mean of per-call decode rates (eval_count / eval_duration) over all ok calls of the counted runs, unweighted (tok/s).',
+  wall_ms: 'Whole-run wall time from the run record (ms).',
+  ci95: '95% confidence interval of the mean with Student t, n−1 degrees of freedom; null when n < 2.',
+  percentiles: 'p5/p25/median/p75/p95/p99 by linear interpolation on the sorted values, k = (n−1)·p (R type 7); iqr = p75 − p25.',
+  outliers: 'Tukey fences p25 − 1.5·IQR and p75 + 1.5·IQR; runs outside are flagged and still counted.',
+  comparison: 'Each variant (b) against the reference (a, the first variant): diff = mean_b − mean_a with a Welch 95% CI; ratio = mean_b / mean_a with a delta-method 95% CI on the log scale; Welch two-sided p; Hedges\' g (pooled sd, small-sample corrected); a seeded percentile bootstrap CI of the difference.',
+  sample_size_hint: 'When no difference is detected: the runs per variant for which a two-sided Welch test (α = 0.05) has power 0.8 to detect a difference of the stated percent of the reference mean, with the observed standard deviations.',
+  contention_rate: 'Runs flagged as contended by the declared rule / counted multi-agent runs (a fraction, 0–1).',
+};
