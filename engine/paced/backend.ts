@@ -1,0 +1,102 @@
+// The paced backend: pure JS, tokens on an exact schedule, reported durations equal to the schedule.
+// It is the ground truth for measuring the harness, not a model; its models say so (format "paced").
+//
+// Schedule of one request (t = the moment it holds a slot; n tokens, rate r tok/s, ttft T ms):
+//   token i (0-based) is written at t + T + i·1000/r;  the done line at t + T + n·1000/r.
+//   prompt_eval_duration = T;  eval_count = n;  eval_duration = n/r s  (so eval_count/eval_duration = r exactly);
+//   load_duration = loadMs on a cold request, else 0 (absent, like Ollama's omitempty);
+//   total_duration = load_duration + time waited for a slot (measured) + T + n/r s.
+// Client view: TTFT = T (+ load + slot wait), every inter-token gap = 1000/r ms.
+import { createHash } from 'node:crypto';
+import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner } from '../server/backend';
+import { sleep } from '../server/backend';
+import type { RunnerOptions } from '../server/protocol';
+import type { PacedConfig } from '../config';
+import { sleepUntil } from './clock';
+
+const WORDS = ['the', 'paced', 'engine', 'writes', 'tokens', 'on', 'an', 'exact', 'schedule', 'for', 'measuring', 'a',
+  'harness', 'with', 'known', 'timing', 'every', 'word', 'is', 'one', 'token', 'and', 'arrives', 'right', 'on', 'time'];
+const NOMINAL_SIZE = 1 << 20;
+
+/** The effective schedule of one request: engine settings, overridden by paced_* options and num_predict. */
+export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options']): { ttftMs: number; tps: number; tokens: number; truncated: boolean } {
+  const ttftMs = o.paced_ttft_ms !== undefined && o.paced_ttft_ms >= 0 ? o.paced_ttft_ms : cfg.ttftMs;
+  const tps = o.paced_tps !== undefined && o.paced_tps > 0 ? o.paced_tps : cfg.tokensPerSec;
+  const planned = o.paced_tokens !== undefined && o.paced_tokens >= 0 ? o.paced_tokens : cfg.tokens;
+  const limit = o.num_predict !== undefined && o.num_predict >= 0 ? o.num_predict : Number.POSITIVE_INFINITY;
+  return { ttftMs, tps, tokens: Math.min(planned, limit), truncated: limit < planned };
+}
+
+/** Deterministic text: the same prompt and seed give the same words. */
+export function pacedToken(prompt: string, seed: number, i: number): string {
+  const h = createHash('sha256').update(`${seed}\u0000${prompt}`).digest().readUInt32LE(0);
+  const word = WORDS[(h + i * 7) % WORDS.length];
+  return i === 0 ? word : ` ${word}`;
+}
+
+export function pacedPromptTokens(prompt: string): number {
+  return Math.max(1, prompt.split(/\s+/).filter((w) => w !== '').length);
+}
+
+class PacedRunner implements Runner {
+  readonly sizeBytes = NOMINAL_SIZE;
+  constructor(readonly contextLength: number, private readonly cfg: () => PacedConfig) {}
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const start = performance.now();
+    const s = pacedSchedule(this.cfg(), req.options);
+    const interval = 1000 / s.tps;
+    const seed = req.options.seed ?? 0;
+    const context: number[] = [];
+    for (let i = 0; i < s.tokens; i++) {
+      await sleepUntil(start + s.ttftMs + i * interval, req.signal);
+      await req.onToken(pacedToken(req.prompt, seed, i));
+      context.push(i);
+    }
+    await sleepUntil(start + s.ttftMs + s.tokens * interval, req.signal);
+    return {
+      doneReason: s.truncated ? 'length' : 'stop',
+      promptEvalCount: pacedPromptTokens(req.prompt),
+      promptEvalNs: Math.round(s.ttftMs * 1e6),
+      evalCount: s.tokens,
+      evalNs: Math.round((s.tokens / s.tps) * 1e9),
+      context,
+      scheduled: true,
+    };
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+export class PacedBackend implements Backend {
+  readonly kind = 'paced' as const;
+  private readonly entries: ModelEntry[];
+
+  constructor(names: string[], private readonly cfg: () => PacedConfig) {
+    const modifiedAt = new Date().toISOString();
+    this.entries = names.map((name) => ({
+      name,
+      size: NOMINAL_SIZE,
+      digest: createHash('sha256').update(`chimeraforge-paced:${name}`).digest('hex'),
+      modifiedAt,
+      details: { parent_model: '', format: 'paced', family: 'paced', families: ['paced'], parameter_size: '0', quantization_level: 'none' },
+      modelInfo: { 'general.architecture': 'paced', 'general.name': `${name} (chimeraforge paced engine)` },
+    }));
+  }
+
+  models(): ModelEntry[] {
+    return this.entries;
+  }
+
+  scheduledLoadMs(): number {
+    return this.cfg().loadMs ?? 0;
+  }
+
+  async load(_entry: ModelEntry, opts: RunnerOptions, _parallel: number, signal: AbortSignal): Promise<Runner> {
+    const loadMs = this.cfg().loadMs ?? 0;
+    if (loadMs > 0) await sleep(loadMs, signal);
+    return new PacedRunner(opts.num_ctx, this.cfg);
+  }
+
+  async dispose(): Promise<void> {}
+}

@@ -1,0 +1,76 @@
+// What a generation backend (llama.cpp or paced) gives the shared scheduler and HTTP layer.
+import type { RequestOptions, RunnerOptions } from './protocol';
+
+export interface ModelDetails {
+  parent_model: string;
+  format: string;
+  family: string;
+  families: string[];
+  parameter_size: string;
+  quantization_level: string;
+}
+
+export interface ModelEntry {
+  name: string;
+  size: number;
+  digest: string;
+  modifiedAt: string;
+  details: ModelDetails;
+  /** Flattened GGUF metadata for /api/show's model_info. */
+  modelInfo: Record<string, unknown>;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  options: RequestOptions;
+  /** The slot (0..parallel-1) this request holds. */
+  slot: number;
+  signal: AbortSignal;
+  /** Called for each piece of content, in order; awaited (it may pace or inject faults). */
+  onToken: (text: string) => Promise<void>;
+}
+
+export interface GenerateResult {
+  doneReason: 'stop' | 'length';
+  promptEvalCount: number;
+  promptEvalNs: number;
+  evalCount: number;
+  evalNs: number;
+  /** Prompt + generated token ids (generate's `context` field). */
+  context: number[];
+  /** True when the durations are a schedule (paced), not measurements: total_duration is then their sum. */
+  scheduled?: boolean;
+}
+
+export interface Runner {
+  readonly sizeBytes: number;
+  readonly contextLength: number;
+  generate(req: GenerateRequest): Promise<GenerateResult>;
+  dispose(): Promise<void>;
+}
+
+export interface Backend {
+  readonly kind: 'llama' | 'paced';
+  models(): ModelEntry[];
+  load(entry: ModelEntry, opts: RunnerOptions, parallel: number, signal: AbortSignal): Promise<Runner>;
+  /** The load_duration to report for a cold load when it is scheduled rather than measured (paced). */
+  scheduledLoadMs?(): number;
+  dispose(): Promise<void>;
+}
+
+/** Human-readable parameter count, Ollama style ("141.12K", "3.65M", "1.2B"). */
+export function parameterSize(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  return `${(n / 1e3).toFixed(2)}K`;
+}
+
+/** Resolves after ms, or rejects when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    const onAbort = (): void => { clearTimeout(t); reject(signal?.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

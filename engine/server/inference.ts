@@ -1,0 +1,154 @@
+// POST /api/generate and /api/chat: scheduling, streaming, the six timing fields, injected faults.
+import type { ServerResponse } from 'node:http';
+import type { FaultKind } from '../config';
+import { INJECTED_500, INJECTED_MIDSTREAM, MALFORMED_LINE } from '../fault/plan';
+import { pacedSchedule } from '../paced/backend';
+import { sleep, type GenerateResult, type Runner } from './backend';
+import { BUSY_MESSAGE, HttpError, isoMicros, msToNs, runnerOptions } from './protocol';
+import type { InferenceRequest } from './request';
+import type { EngineState } from './state';
+import { BodyWriter, sendError, sendJson } from './writer';
+
+/** Abort reason that ends a generation because an injected fault already answered the client. */
+class FaultStop extends Error {}
+
+function shape(r: InferenceRequest, content: string): Record<string, unknown> {
+  return r.api === 'chat' ? { message: { role: 'assistant', content } } : { response: content };
+}
+
+function head(r: InferenceRequest): { model: string; created_at: string } {
+  return { model: r.model, created_at: isoMicros() };
+}
+
+/** Ollama's metric fields are omitempty: a zero is left out. */
+function metrics(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 0));
+}
+
+export async function handleInference(state: EngineState, res: ServerResponse, r: InferenceRequest, t0: number): Promise<void> {
+  const entry = await state.findModel(r.name);
+  if (!entry) throw new HttpError(404, `model '${r.model}' not found`);
+  const { backend, scheduler } = await state.active();
+  const ac = new AbortController();
+  res.on('close', () => { if (!res.writableFinished) ac.abort(new HttpError(499, 'request canceled')); });
+
+  if (r.empty) {
+    if (r.keepAliveMs === 0) {
+      await scheduler.unload(r.name);
+      return sendJson(res, 200, { ...head(r), ...shape(r, ''), done: true, done_reason: 'unload' });
+    }
+    const { model } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs, ac.signal);
+    scheduler.release(model);
+    return sendJson(res, 200, { ...head(r), ...shape(r, ''), done: true, done_reason: 'load' });
+  }
+
+  const fault = state.cfg.mode === 'fault' && state.fault ? state.fault.next() : null;
+  if (fault) state.noteFault(fault);
+  if (fault === 'http404') throw new HttpError(404, `model '${r.model}' not found`);
+  if (fault === 'http500') throw new HttpError(500, INJECTED_500);
+  if (fault === 'http503') throw new HttpError(503, BUSY_MESSAGE);
+
+  const { model, cold } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs, ac.signal);
+  const tLoaded = performance.now();
+  try {
+    const slot = await model.slots.acquire(ac.signal);
+    const tSlot = performance.now();
+    try {
+      const planned = pacedSchedule(state.cfg.paced, r.options).tokens;
+      const at = fault && state.fault ? state.fault.atToken(planned) : -1;
+      const result = await stream(state, res, r, fault, at, slot, model.runner.generate.bind(model.runner), ac);
+      if (!result) return;
+      const loadNs = cold && backend.scheduledLoadMs ? msToNs(backend.scheduledLoadMs()) : result.scheduled && !cold ? 0 : msToNs(tLoaded - t0);
+      const waitNs = msToNs(tSlot - tLoaded);
+      const total = result.scheduled ? loadNs + waitNs + result.promptEvalNs + result.evalNs : msToNs(performance.now() - t0);
+      const final = {
+        done: true,
+        done_reason: result.doneReason,
+        ...(r.api === 'generate' && !r.raw ? { context: result.context } : {}),
+        ...metrics({ total_duration: total, load_duration: loadNs, prompt_eval_count: result.promptEvalCount,
+          prompt_eval_duration: result.promptEvalNs, eval_count: result.evalCount, eval_duration: result.evalNs }),
+      };
+      await finish(res, r, final, fault, result.text);
+    } finally {
+      model.slots.release(slot);
+    }
+  } finally {
+    scheduler.release(model);
+  }
+}
+
+type Generate = Runner['generate'];
+
+// Streams content (or gathers it when stream:false); returns null when a fault or the client ended it.
+async function stream(state: EngineState, res: ServerResponse, r: InferenceRequest, fault: FaultKind | null, at: number,
+  slot: number, generate: Generate, ac: AbortController): Promise<(GenerateResult & { text: string }) | null> {
+  const writer = new BodyWriter(res, fault === 'split');
+  const started = (): void => {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  };
+  let text = '';
+  let sent = 0;
+  let fired = false;
+  // Acts out a fault that strikes inside the response; true when the response is over.
+  const fire = async (): Promise<boolean> => {
+    fired = true;
+    switch (fault) {
+      case 'midstream':
+        if (!r.stream) { sendError(res, 500, INJECTED_MIDSTREAM); return true; }
+        started();
+        await writer.end(`${JSON.stringify({ error: INJECTED_MIDSTREAM })}\n`);
+        return true;
+      case 'reset':
+        res.socket?.resetAndDestroy();
+        return true;
+      case 'nodone':
+        if (!r.stream) { sendJson(res, 200, { ...head(r), ...shape(r, text), done: false }); return true; }
+        started();
+        await writer.end();
+        return true;
+      case 'malformed':
+        if (r.stream) { started(); await writer.write(`${MALFORMED_LINE}\n`); }
+        return false;
+      case 'stall':
+        if (r.stream) { started(); res.flushHeaders(); }
+        await sleep(state.fault?.stallMs() ?? 0, ac.signal);
+        return false;
+      default:
+        return false;
+    }
+  };
+  try {
+    const result = await generate({
+      prompt: r.prompt, options: r.options, slot, signal: ac.signal,
+      onToken: async (piece) => {
+        if (at >= 0 && !fired && sent >= at && await fire()) ac.abort(new FaultStop());
+        if (ac.signal.aborted) throw ac.signal.reason;
+        sent++;
+        text += piece;
+        if (r.stream) {
+          started();
+          await writer.line({ ...head(r), ...shape(r, piece), done: false });
+        }
+      },
+    });
+    if (at >= 0 && !fired && await fire()) return null;
+    return { ...result, text };
+  } catch (e) {
+    if (e instanceof FaultStop || ac.signal.reason instanceof FaultStop || res.destroyed) return null;
+    if (!res.headersSent) throw e;
+    await writer.end(`${JSON.stringify({ error: e instanceof Error ? e.message : String(e) })}\n`);
+    return null;
+  }
+}
+
+async function finish(res: ServerResponse, r: InferenceRequest, final: Record<string, unknown>, fault: FaultKind | null, text: string): Promise<void> {
+  const writer = new BodyWriter(res, fault === 'split');
+  if (r.stream) {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    await writer.end(`${JSON.stringify({ ...head(r), ...shape(r, ''), ...final })}\n`);
+    return;
+  }
+  const body = fault === 'malformed' ? MALFORMED_LINE : JSON.stringify({ ...head(r), ...shape(r, text), ...final });
+  if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+  await writer.end(body);
+}

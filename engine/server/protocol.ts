@@ -1,0 +1,110 @@
+// Request parsing with Ollama's rules and error texts (OLLAMA.md §1.5, §1.6, §1.8).
+
+/** An error answered as `{"error": message}` with an HTTP status, like Ollama's handlers do. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const BUSY_MESSAGE = 'server busy, please try again.  maximum pending requests exceeded';
+
+export const FOREVER_MS = Number.POSITIVE_INFINITY;
+export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration subset: "10m", "1h30m", "-1m", "0", "1.5s". */
+export function parseGoDuration(s: string): number {
+  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
+  if (s === '0' || s === '+0' || s === '-0') return 0;
+  if (!m) throw new HttpError(400, `time: invalid duration "${s}"`);
+  const sign = s.startsWith('-') ? -1 : 1;
+  let ms = 0;
+  for (const part of s.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) ms += Number(part[1]) * UNIT_MS[part[2]];
+  return sign * ms;
+}
+
+/** keep_alive: number = seconds, string = Go duration (or digits = seconds); negative = forever. undefined = not sent. */
+export function parseKeepAlive(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  let ms: number;
+  if (typeof v === 'number') ms = v * 1000;
+  else if (typeof v === 'string') ms = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : parseGoDuration(v);
+  else throw new HttpError(400, `Unsupported type: '${typeof v}'`);
+  return ms < 0 ? FOREVER_MS : ms;
+}
+
+type OptionType = 'integer' | 'float' | 'boolean' | 'strings';
+const OPTION_TYPES: Record<string, OptionType> = {
+  num_ctx: 'integer', num_batch: 'integer', num_gpu: 'integer', main_gpu: 'integer', num_thread: 'integer',
+  draft_num_predict: 'integer', num_keep: 'integer', seed: 'integer', num_predict: 'integer', top_k: 'integer',
+  repeat_last_n: 'integer', paced_tokens: 'integer',
+  top_p: 'float', min_p: 'float', typical_p: 'float', temperature: 'float', repeat_penalty: 'float',
+  presence_penalty: 'float', frequency_penalty: 'float', paced_ttft_ms: 'float', paced_tps: 'float',
+  use_mmap: 'boolean', numa: 'boolean', low_vram: 'boolean', f16_kv: 'boolean', penalize_newline: 'boolean',
+  stop: 'strings',
+};
+
+/** Validated request options; unknown keys are dropped (Ollama logs and ignores them). */
+export interface RequestOptions {
+  num_ctx?: number; num_batch?: number; num_gpu?: number; num_thread?: number; use_mmap?: boolean;
+  seed?: number; num_predict?: number; top_k?: number; top_p?: number; min_p?: number; temperature?: number;
+  repeat_penalty?: number; repeat_last_n?: number; stop?: string[];
+  paced_ttft_ms?: number; paced_tps?: number; paced_tokens?: number;
+  [key: string]: unknown;
+}
+
+export function parseOptions(v: unknown): RequestOptions {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'json: cannot unmarshal options into Go struct field of type map[string]interface {}');
+  const out: RequestOptions = {};
+  for (const [key, val] of Object.entries(v as Record<string, unknown>)) {
+    const type = OPTION_TYPES[key];
+    if (type === undefined || val === null) continue;
+    if (type === 'integer') {
+      if (typeof val !== 'number') throw new HttpError(400, `option "${key}" must be of type integer`);
+      out[key] = Math.trunc(val); // Go decodes JSON numbers as float64 and truncates into int fields
+    } else if (type === 'float') {
+      if (typeof val !== 'number') throw new HttpError(400, `option "${key}" must be of type float32`);
+      out[key] = val;
+    } else if (type === 'boolean') {
+      if (typeof val !== 'boolean') throw new HttpError(400, `option "${key}" must be of type boolean`);
+      out[key] = val;
+    } else {
+      if (!Array.isArray(val) || val.some((s) => typeof s !== 'string')) throw new HttpError(400, `option "${key}" must be of an array of strings`);
+      out[key] = val;
+    }
+  }
+  return out;
+}
+
+/** Runner (load-time) options: a change reloads the model. num_gpu < 0 (auto) matches any runner. */
+export interface RunnerOptions { num_ctx: number; num_batch: number; num_gpu: number; num_thread: number; use_mmap: boolean }
+
+export const DEFAULT_NUM_CTX = 4096;
+
+export function runnerOptions(o: RequestOptions): RunnerOptions {
+  return {
+    num_ctx: o.num_ctx !== undefined && o.num_ctx > 0 ? o.num_ctx : DEFAULT_NUM_CTX,
+    num_batch: o.num_batch !== undefined && o.num_batch > 0 ? o.num_batch : 512,
+    num_gpu: o.num_gpu ?? -1,
+    num_thread: o.num_thread ?? 0,
+    use_mmap: o.use_mmap ?? true,
+  };
+}
+
+export function sameRunner(loaded: RunnerOptions, want: RunnerOptions): boolean {
+  return loaded.num_ctx === want.num_ctx && loaded.num_batch === want.num_batch && loaded.num_thread === want.num_thread
+    && loaded.use_mmap === want.use_mmap && (want.num_gpu < 0 || loaded.num_gpu === want.num_gpu);
+}
+
+/** RFC 3339 with microseconds, like Go's time.Time JSON. */
+export function isoMicros(epochMs: number = performance.timeOrigin + performance.now()): string {
+  const whole = Math.floor(epochMs);
+  const micros = Math.floor((epochMs - whole) * 1000);
+  return new Date(whole).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
+}
+
+export const msToNs = (ms: number): number => Math.round(ms * 1e6);

@@ -1,0 +1,81 @@
+// Decoding of /api/generate and /api/chat bodies with Ollama's validation and its prompt template.
+import { normalizeModelName } from '../config';
+import { HttpError, parseKeepAlive, parseOptions, type RequestOptions } from './protocol';
+
+export type InferenceApi = 'generate' | 'chat';
+
+export interface ChatMessage { role: string; content: string }
+
+export interface InferenceRequest {
+  api: InferenceApi;
+  /** The model name as sent (echoed in responses, like Ollama). */
+  model: string;
+  /** The name with its tag (`tiny` → `tiny:latest`). */
+  name: string;
+  /** The text the model sees (template applied unless raw). */
+  prompt: string;
+  /** No prompt / no messages: the load and unload forms. */
+  empty: boolean;
+  stream: boolean;
+  raw: boolean;
+  options: RequestOptions;
+  keepAliveMs: number | undefined;
+}
+
+function goType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function field<T>(o: Record<string, unknown>, key: string, type: 'string' | 'boolean', struct: string): T | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== type) throw new HttpError(400, `json: cannot unmarshal ${goType(v)} into Go struct field ${struct}.${key} of type ${type === 'boolean' ? 'bool' : 'string'}`);
+  return v as T;
+}
+
+function messages(v: unknown): ChatMessage[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new HttpError(400, `json: cannot unmarshal ${goType(v)} into Go struct field ChatRequest.messages of type []api.Message`);
+  return v.map((m) => {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new HttpError(400, `json: cannot unmarshal ${goType(m)} into Go struct field ChatRequest.messages of type api.Message`);
+    const r = m as Record<string, unknown>;
+    return { role: (field<string>(r, 'role', 'string', 'Message') ?? '').toLowerCase(), content: field<string>(r, 'content', 'string', 'Message') ?? '' };
+  });
+}
+
+/** A ChatML-like template, the same one the generated GGUF carries in tokenizer.chat_template. */
+export function renderChat(msgs: readonly ChatMessage[]): string {
+  return `${msgs.map((m) => `<|${m.role}|>\n${m.content}\n`).join('')}<|assistant|>\n`;
+}
+
+export function parseInference(api: InferenceApi, body: unknown): InferenceRequest {
+  const struct = api === 'chat' ? 'ChatRequest' : 'GenerateRequest';
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, `json: cannot unmarshal ${goType(body)} into Go value of type api.${struct}`);
+  }
+  const o = body as Record<string, unknown>;
+  const model = field<string>(o, 'model', 'string', struct) ?? '';
+  if (model === '') throw new HttpError(400, 'model is required');
+  const stream = field<boolean>(o, 'stream', 'boolean', struct) ?? true;
+  const raw = api === 'generate' && (field<boolean>(o, 'raw', 'boolean', struct) ?? false);
+  const options = parseOptions(o.options);
+  const keepAliveMs = parseKeepAlive(o.keep_alive);
+  let prompt: string;
+  let empty: boolean;
+  if (api === 'chat') {
+    const msgs = messages(o.messages);
+    empty = msgs.length === 0;
+    prompt = renderChat(msgs);
+  } else {
+    const text = field<string>(o, 'prompt', 'string', struct) ?? '';
+    const system = field<string>(o, 'system', 'string', struct);
+    if (raw && (system !== undefined || o.template !== undefined || o.context !== undefined)) {
+      throw new HttpError(400, 'raw mode does not support template, system, or context');
+    }
+    empty = text === '';
+    prompt = raw ? text : renderChat([...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: text }]);
+  }
+  return { api, model, name: normalizeModelName(model), prompt, empty, stream, raw, options, keepAliveMs };
+}

@@ -1,0 +1,65 @@
+// Parallel slots of one loaded model (like OLLAMA_NUM_PARALLEL) and the server-wide bound on waiters.
+import { BUSY_MESSAGE, HttpError } from './protocol';
+
+/** Counts requests waiting for a slot across every model; over maxQueue a new waiter gets 503. */
+export class WaitQueue {
+  waiting = 0;
+  rejected = 0;
+  constructor(public maxQueue: number) {}
+}
+
+export class Slots {
+  private readonly free: number[];
+  private readonly waiters: { resolve: (slot: number) => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(n: number, private readonly queue: WaitQueue) {
+    this.free = Array.from({ length: n }, (_, i) => n - 1 - i);
+  }
+
+  private busy = 0;
+
+  get inUse(): number {
+    return this.busy;
+  }
+
+  /** A free slot now, or wait in line; 503 when the line is full; 499 when the client goes away. */
+  acquire(signal: AbortSignal): Promise<number> {
+    const slot = this.free.pop();
+    if (slot !== undefined) {
+      this.busy++;
+      return Promise.resolve(slot);
+    }
+    if (this.queue.waiting >= this.queue.maxQueue) {
+      this.queue.rejected++;
+      return Promise.reject(new HttpError(503, BUSY_MESSAGE));
+    }
+    this.queue.waiting++;
+    return new Promise((resolve, reject) => {
+      const w = {
+        resolve: (s: number) => { signal.removeEventListener('abort', onAbort); resolve(s); },
+        reject,
+      };
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          this.queue.waiting--;
+        }
+        reject(new HttpError(499, 'request canceled'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(w);
+    });
+  }
+
+  release(slot: number): void {
+    const w = this.waiters.shift();
+    if (w) {
+      this.queue.waiting--;
+      w.resolve(slot);
+    } else {
+      this.busy--;
+      this.free.push(slot);
+    }
+  }
+}
