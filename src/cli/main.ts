@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, reportError } from './exit';
 import { TOOL_VERSION } from '../core/version';
+import { registerEngineCommand } from './commands/engine';
 
 export function buildProgram(): Command {
   const program = new Command('chimeraforge')
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Subcommands register themselves here, one line each.
+  registerEngineCommand(program);
   return program;
 }
 
