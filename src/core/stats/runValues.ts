@@ -1,0 +1,92 @@
+// Per-run values from one RunRecord: which runs count, and a call metric's per-run value
+// (the mean over the run's ok calls, optionally of one stage only).
+import type { CallRecord, RunRecord } from '../types.js';
+import { CALL_METRICS, type CallMetric } from './metrics.js';
+
+export type Exclusion = 'warmup' | 'failed' | 'cancelled' | 'invalid';
+
+/** Why a run is not counted, or null when it is. Warm-ups first: a failed warm-up is still a warm-up. */
+export function exclusionOf(run: RunRecord): Exclusion | null {
+  if (run.warmup) return 'warmup';
+  if (run.status === 'failed') return 'failed';
+  if (run.status === 'cancelled') return 'cancelled';
+  if (!run.valid) return 'invalid';
+  return null;
+}
+
+/**
+ * The calls of a run. Multi-agent runs keep calls under agents[]; when agents carry calls those are
+ * used (and run.calls ignored, so a runner that also copies them there is not counted twice).
+ */
+export function callsOf(run: RunRecord): CallRecord[] {
+  if (run.agents && run.agents.some((a) => a.calls.length > 0)) return run.agents.flatMap((a) => a.calls);
+  return run.calls;
+}
+
+/** Calls whose metrics may enter statistics: status ok with derived metrics. */
+export function okCalls(calls: readonly CallRecord[]): CallRecord[] {
+  return calls.filter((c) => c.status === 'ok' && c.metrics !== null);
+}
+
+/** Mean over the given ok calls of each call metric that at least one call has (nulls skipped). */
+export function callMetricMeans(calls: readonly CallRecord[]): Map<CallMetric, number> {
+  const out = new Map<CallMetric, number>();
+  for (const m of CALL_METRICS) {
+    let sum = 0;
+    let count = 0;
+    for (const c of calls) {
+      const v = c.metrics?.[m];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        sum += v;
+        count++;
+      }
+    }
+    if (count > 0) out.set(m, sum / count);
+  }
+  return out;
+}
+
+/** Ok calls grouped by stage, stages in order of first appearance. */
+export function callsByStage(calls: readonly CallRecord[]): Map<string, CallRecord[]> {
+  const out = new Map<string, CallRecord[]>();
+  for (const c of calls) {
+    const list = out.get(c.stage);
+    if (list) list.push(c);
+    else out.set(c.stage, [c]);
+  }
+  return out;
+}
+
+/** Sums behind the two labelled throughput aggregates (token-weighted and mean of per-call rates). */
+export class ThroughputSums {
+  evalCount = 0;
+  evalDurationNs = 0;
+  rateSum = 0;
+  rateCalls = 0;
+
+  add(calls: readonly CallRecord[]): void {
+    for (const c of calls) {
+      const s = c.server;
+      if (s && s.eval_duration > 0) {
+        this.evalCount += s.eval_count;
+        this.evalDurationNs += s.eval_duration;
+      }
+      const rate = c.metrics?.decode_tps;
+      if (typeof rate === 'number' && Number.isFinite(rate)) {
+        this.rateSum += rate;
+        this.rateCalls++;
+      }
+    }
+  }
+
+  /** Σ eval_count / Σ eval_duration, tok/s. */
+  weighted(): { value: number; eval_count: number; eval_duration_ms: number } | null {
+    if (this.evalDurationNs <= 0) return null;
+    return { value: this.evalCount / (this.evalDurationNs / 1e9), eval_count: this.evalCount, eval_duration_ms: this.evalDurationNs / 1e6 };
+  }
+
+  /** Unweighted mean of per-call decode rates, tok/s. */
+  callMean(): { value: number; calls: number } | null {
+    return this.rateCalls === 0 ? null : { value: this.rateSum / this.rateCalls, calls: this.rateCalls };
+  }
+}

@@ -1,0 +1,88 @@
+// Shapes of the run summary written to meta.json `summary` (PRODUCT.md §5). Type aliases (not
+// interfaces) so they stay assignable to the open Summary / VariantSummary contracts of types.ts.
+import type { Summary, VariantSummary } from '../types.js';
+import type { ComparisonResult } from './compare.js';
+import type { SummaryStat } from './table.js';
+
+export interface VariantSpec {
+  name: string;
+  options: Record<string, unknown>;
+  /** Optional scenario the variant belongs to (e.g. a TR114-style "chimera_homo"); scenarios get their own statistics. */
+  scenario?: string;
+}
+
+export interface SummaryOptions {
+  kind: string;
+  variants: readonly VariantSpec[];
+  /** The declared contention rule, written verbatim into summary.multiAgent.contention_rule. */
+  contentionRule?: unknown;
+  /** Percent difference the sample-size hint is sized for (default 2). */
+  detectPercent?: number;
+  /** Bootstrap seed (default BOOTSTRAP_SEED). */
+  seed?: number;
+}
+
+export type ExcludedCounts = { warmup: number; failed: number; cancelled: number; invalid: number };
+
+export type WeightedTps = { value: number; eval_count: number; eval_duration_ms: number; label: string };
+export type CallMeanTps = { value: number; calls: number; label: string };
+
+/** Statistics of one group: `n` counted runs and, per metric present, a SummaryStat under the metric's name. */
+export type GroupStats = {
+  n: number;
+  decode_tps_weighted: WeightedTps | null;
+  decode_tps_call_mean: CallMeanTps | null;
+  [metric: string]: unknown;
+};
+
+export type StageStats = GroupStats & { calls: number };
+export type AgentStats = GroupStats & { endpoint: string | null; failed: number };
+
+export type VariantStats = VariantSummary & GroupStats & {
+  declared: boolean;
+  scenario?: string;
+  excluded: ExcludedCounts;
+  /** Per-stage statistics (analysis vs report…), present when the variant's calls have more than one stage. */
+  stages?: Record<string, StageStats>;
+  /** Per-stage durations from the run record (ingest/analysis/report/total), ms. */
+  stageDurations?: Record<string, SummaryStat>;
+  agents?: Record<string, AgentStats>;
+  /** Solo (sequential-baseline) runs per agent, kept out of the concurrent statistics. */
+  solo?: Record<string, GroupStats>;
+  contention?: { flagged: number; runs: number; rate: number | null };
+};
+
+export type ScenarioStats = GroupStats & { name: string; variants: string[] };
+
+export type MultiAgentSummary = {
+  runs: number;
+  overlap_efficiency: SummaryStat | null;
+  speedup_vs_sequential: SummaryStat | null;
+  aggregate_tps: SummaryStat | null;
+  jain_fairness: SummaryStat | null;
+  /** Flagged / counted multi-agent runs, a fraction 0–1; null without runs. */
+  contention_rate: number | null;
+  contention_flagged: number;
+  contention_rule: unknown;
+};
+
+export type RunCounts = ExcludedCounts & { runs: number; counted: number; solo: number };
+
+export type RunSummary = Summary & {
+  kind: string;
+  /** The variant the others are compared against (the first declared variant with counted runs). */
+  reference: string | null;
+  counts: RunCounts;
+  variants: VariantStats[];
+  comparisons: ComparisonResult[];
+  multiAgent?: MultiAgentSummary;
+  scenarios?: ScenarioStats[];
+  definitions: Record<string, string>;
+  method: { confidence: number; alpha: number; bootstrapResamples: number; bootstrapSeed: number; detectPercent: number; power: number };
+};
+
+/** A metric's statistics on a group, or null when the group has none. */
+export function statOf(group: Record<string, unknown>, metric: string): SummaryStat | null {
+  const v = group[metric];
+  return v !== null && typeof v === 'object' && 'mean' in v && 'n' in v ? (v as SummaryStat) : null;
+}
