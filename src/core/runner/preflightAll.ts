@@ -1,0 +1,49 @@
+// Before anything is written: every endpoint the experiment uses answers and has every model it needs.
+// A failure here is E_UNREACHABLE / E_MODEL_NOT_FOUND naming the endpoint and model (CLI exit 3).
+import { createGatewayClient } from '../ollama/client';
+import { preflight } from '../ollama/probe';
+import type { NormalizedExperiment } from '../experiment/types';
+import type { Clock } from '../ports';
+import type { EndpointInfo } from '../types';
+
+/** Endpoint name → models the experiment will call there. */
+export function modelsByEndpoint(x: NormalizedExperiment): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  const add = (ep: string, model: string): void => {
+    if (!m.has(ep)) m.set(ep, new Set());
+    m.get(ep)!.add(model);
+  };
+  if (x.kind === 'multi-agent') {
+    for (const a of x.agents ?? []) add(a.endpoint, a.model);
+  } else if (x.kind === 'command') {
+    for (const i of x.implementations ?? []) {
+      for (const v of x.variants.filter((v) => v.implementation === i.name)) add(i.endpoint ?? x.endpoint, v.model);
+    }
+  } else {
+    for (const v of x.variants) add(x.endpoint, v.model);
+  }
+  return m;
+}
+
+export interface PreflightResult { endpoints: EndpointInfo[]; rttMs: Record<string, number | null> }
+
+export async function preflightAll(x: NormalizedExperiment, clock: Clock, signal?: AbortSignal, fetchImpl?: typeof fetch): Promise<PreflightResult> {
+  const endpoints: EndpointInfo[] = [];
+  const rttMs: Record<string, number | null> = {};
+  for (const [name, models] of modelsByEndpoint(x)) {
+    const client = createGatewayClient({ url: x.endpoints[name], name, clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    try {
+      const p = await preflight(client, [...models], { ...(signal ? { signal } : {}) });
+      endpoints.push({
+        name,
+        url: client.url,
+        version: p.version,
+        models: p.models.map((m) => ({ name: m.name, digest: m.digest, parameter_size: m.parameter_size, quantization_level: m.quantization_level, family: m.family })),
+      });
+      rttMs[name] = p.rttMs;
+    } finally {
+      client.abort();
+    }
+  }
+  return { endpoints, rttMs };
+}
