@@ -72,6 +72,8 @@ export interface CallRecord {
   promptChars?: number;
   /** Retries under the experiment's declared retry policy (503 busy / connection refused before data). */
   retries?: number;
+  /** Whether the request asked for a stream (recorded for calls made by external programs). */
+  stream?: boolean;
 }
 
 export type RunStatus = 'ok' | 'failed' | 'cancelled';
@@ -114,6 +116,11 @@ export interface CommandRunMetrics {
   cpu_ms: number | null;
   stdoutTail: string;
   stderrTail: string;
+  /** Where `calls` came from: the recording proxy, the program's own JSON-line reports, or neither. */
+  callsSource?: 'proxy' | 'self-report' | 'none';
+  /** /proc sampling behind peak_rss_mb and cpu_ms: interval (ms) and samples taken (0 = none, e.g. no /proc). */
+  sample_interval_ms?: number;
+  samples?: number;
 }
 
 export interface RunRecord {
