@@ -113,8 +113,9 @@ async function fetchWhole(input: CallInput, p: Progress): Promise<Classified | n
   p.messages = 1;
   const errorField = (res as { error?: unknown }).error;
   if (typeof errorField === 'string') return { code: 'E_MIDSTREAM', detail: `error in a 200 response: ${errorField}` };
-  p.final = res;
   p.text = input.api === 'generate' ? (res as GenerateResponse).response ?? '' : (res as ChatResponse).message?.content ?? '';
+  if (res.done !== true) return { code: 'E_NO_DONE', detail: 'the response is not marked done:true' };
+  p.final = res;
   return null;
 }
 
