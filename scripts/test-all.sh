@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# npm test: build → typecheck → lint → unit → integration (real extension host) → e2e (browser).
+# Stops at the first failing tier and always prints each tier's duration.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+TIERS=()
+TIMES=()
+STATES=()
+T_START=$(date +%s%N)
+
+summary() {
+  local total=$(( ($(date +%s%N) - T_START) / 1000000 ))
+  echo
+  echo "── test summary ─────────────────────────────"
+  for i in "${!TIERS[@]}"; do
+    printf '  %-12s %-5s %8.1f s\n' "${TIERS[$i]}" "${STATES[$i]}" "$(awk "BEGIN{print ${TIMES[$i]}/1000}")"
+  done
+  printf '  %-12s %-5s %8.1f s\n' total "$1" "$(awk "BEGIN{print $total/1000}")"
+}
+
+tier() {
+  local name="$1"; shift
+  echo
+  echo "══ $name: $*"
+  local t0=$(date +%s%N)
+  "$@"
+  local rc=$?
+  TIERS+=("$name")
+  TIMES+=($(( ($(date +%s%N) - t0) / 1000000 )))
+  if [ "$rc" -ne 0 ]; then
+    STATES+=(FAIL)
+    summary FAIL
+    echo "npm test: tier '$name' failed (exit $rc); later tiers skipped"
+    exit "$rc"
+  fi
+  STATES+=(ok)
+}
+
+trap 'echo; echo "npm test: interrupted"; summary INT; exit 130' INT TERM
+
+tier build       npm run --silent build
+tier typecheck   npm run --silent typecheck
+tier lint        npm run --silent lint
+tier unit        npm run --silent test:unit
+tier code-server bash scripts/install-code-server.sh
+tier integration npx tsx test/harness/runIntegration.ts
+tier e2e         npm run --silent test:e2e
+summary ok
