@@ -103,7 +103,7 @@ export function sameRunner(loaded: RunnerOptions, want: RunnerOptions): boolean 
 /** RFC 3339 with microseconds, like Go's time.Time JSON. */
 export function isoMicros(epochMs: number = performance.timeOrigin + performance.now()): string {
   const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
+  const micros = Math.min(999, Math.round((epochMs - whole) * 1000));
   return new Date(whole).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
 }
 

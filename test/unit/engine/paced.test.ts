@@ -1,0 +1,129 @@
+// Paced mode over HTTP: the schedule as a client sees it, reported durations exactly as defined,
+// slots and the bounded queue, keep_alive, the test-only control routes.
+import assert from 'node:assert/strict';
+import { startEngine, type EngineHandle } from '../../../engine/api';
+import { ensureEngineBundle, median, postLines, split } from './helpers';
+
+const BUSY = 'server busy, please try again.  maximum pending requests exceeded';
+
+describe('engine paced mode (HTTP)', function () {
+  this.timeout(60_000);
+  let e: EngineHandle;
+  before(async () => {
+    ensureEngineBundle();
+    e = await startEngine({ mode: 'paced', paced: { ttftMs: 80, tokensPerSec: 50, tokens: 10 }, parallel: 1, maxQueue: 1 });
+  });
+  after(async () => { await e?.stop(); });
+
+  it('client TTFT and token gaps follow the schedule; durations are exactly the schedule', async () => {
+    await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: '' }); // load first: measure warm requests
+    const ttfts: number[] = [];
+    const gaps: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const r = await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: 'one two three', options: { seed: 4 } });
+      assert.equal(r.status, 200);
+      assert.equal(r.contentType, 'application/x-ndjson');
+      const { content, final } = split(r);
+      assert.equal(content.length, 10);
+      ttfts.push(content[0].at);
+      for (let i = 1; i < content.length; i++) gaps.push(content[i].at - content[i - 1].at);
+      assert.ok(final);
+      assert.equal(final.prompt_eval_duration, 80_000_000);
+      assert.equal(final.eval_count, 10);
+      assert.equal(final.eval_duration, 200_000_000, 'eval_duration = tokens / rate');
+      assert.equal(final.load_duration, undefined, 'a warm paced load is 0, and Ollama omits zero fields');
+      assert.equal(final.prompt_eval_count, 5, 'words of the templated prompt: <|user|> one two three <|assistant|>');
+      assert.equal(final.done_reason, 'stop');
+      const total = final.total_duration as number;
+      assert.ok(total >= 280_000_000 && total < 285_000_000, `total ${total} = prompt + eval + slot wait`);
+      // The done line comes one token interval after the last token.
+      assert.ok(r.lines.at(-1)!.at - content.at(-1)!.at > 15, 'done after a final interval');
+    }
+    const ttft = median(ttfts);
+    const gap = median(gaps);
+    assert.ok(ttft >= 79 && ttft < 95, `client TTFT ${ttft.toFixed(2)} ms for a scheduled 80 ms`);
+    assert.ok(Math.abs(gap - 20) < 3, `median gap ${gap.toFixed(2)} ms for 50 tok/s`);
+  });
+
+  it('per-request paced_* options and num_predict change the schedule', async () => {
+    const r = await postLines(`${e.url}/api/chat`, { model: 'tiny:latest', messages: [{ role: 'user', content: 'x' }],
+      options: { paced_ttft_ms: 10, paced_tps: 200, paced_tokens: 30, num_predict: 4 } });
+    const { content, final } = split(r);
+    assert.equal(content.length, 4);
+    assert.deepEqual(Object.keys(content[0].obj.message as object), ['role', 'content']);
+    assert.equal(final?.done_reason, 'length');
+    assert.equal(final?.prompt_eval_duration, 10_000_000);
+    assert.equal(final?.eval_duration, 20_000_000);
+    assert.equal(final?.context, undefined, 'chat has no context');
+  });
+
+  it('same prompt and seed give the same text; non-streaming returns it whole', async () => {
+    const body = { model: 'tiny', prompt: 'seeded', stream: false, options: { seed: 11, paced_ttft_ms: 0, paced_tps: 1000 } };
+    const [a, b] = [await postLines(`${e.url}/api/generate`, body), await postLines(`${e.url}/api/generate`, body)];
+    assert.equal(a.contentType, 'application/json; charset=utf-8');
+    assert.equal(a.lines.length, 1);
+    assert.equal(a.lines[0].obj.response, b.lines[0].obj.response);
+    assert.equal((a.lines[0].obj.response as string).split(' ').length, 10);
+  });
+
+  it('one slot, queue of one: the second waits (only total_duration shows it), the third gets 503', async () => {
+    const body = { model: 'tiny', prompt: 'q', options: { paced_ttft_ms: 100, paced_tps: 50, paced_tokens: 5 } };
+    const results = await Promise.all([0, 30, 60].map(async (delay) => {
+      await new Promise((r) => setTimeout(r, delay));
+      return postLines(`${e.url}/api/generate`, body);
+    }));
+    const [first, second, third] = results;
+    assert.equal(third.status, 503);
+    assert.deepEqual(third.lines[0].obj, { error: BUSY });
+    const f1 = split(first).final!;
+    const f2 = split(second).final!;
+    assert.equal(f2.prompt_eval_duration, 100_000_000);
+    assert.equal(f2.eval_duration, 100_000_000);
+    assert.equal(f2.load_duration, undefined, 'waiting for a slot is not load time');
+    const waitedNs = (f2.total_duration as number) - (f1.total_duration as number);
+    assert.ok(waitedNs > 150_000_000 && waitedNs < 200_000_000, `second waited ${waitedNs / 1e6} ms`);
+    assert.ok((await e.stats()).rejectedBusy >= 1);
+  });
+
+  it('keep_alive: load and unload forms, expiry timer, forever, /api/ps', async () => {
+    const load = await postLines(`${e.url}/api/generate`, { model: 'tiny', keep_alive: '1s' });
+    assert.equal(load.lines[0].obj.done_reason, 'load');
+    let ps = (await (await fetch(`${e.url}/api/ps`)).json()) as { models: { name: string; expires_at: string; size_vram: number }[] };
+    assert.equal(ps.models[0].name, 'tiny:latest');
+    const left = Date.parse(ps.models[0].expires_at) - Date.now();
+    assert.ok(left > 500 && left <= 1000, `expires in ${left} ms`);
+    await new Promise((r) => setTimeout(r, 1400));
+    ps = (await (await fetch(`${e.url}/api/ps`)).json()) as typeof ps;
+    assert.deepEqual(ps.models, [], 'expired after keep_alive');
+    await postLines(`${e.url}/api/chat`, { model: 'tiny', messages: [], keep_alive: -1 });
+    ps = (await (await fetch(`${e.url}/api/ps`)).json()) as typeof ps;
+    assert.ok(new Date(ps.models[0].expires_at).getUTCFullYear() > 2300, ps.models[0].expires_at);
+    const unload = await postLines(`${e.url}/api/chat`, { model: 'tiny', messages: [], keep_alive: 0 });
+    assert.deepEqual(unload.lines[0].obj.message, { role: 'assistant', content: '' });
+    assert.equal(unload.lines[0].obj.done_reason, 'unload');
+    ps = (await (await fetch(`${e.url}/api/ps`)).json()) as typeof ps;
+    assert.deepEqual(ps.models, []);
+  });
+
+  it('a cold request reports the scheduled load time exactly', async () => {
+    await e.configure({ paced: { loadMs: 120 } });
+    try {
+      const r = await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: 'cold', keep_alive: 0, options: { paced_ttft_ms: 5, paced_tokens: 2 } });
+      const { content, final } = split(r);
+      assert.equal(final?.load_duration, 120_000_000);
+      assert.ok(content[0].at >= 125, `TTFT ${content[0].at} includes the load`);
+    } finally {
+      await e.configure({ paced: { loadMs: 0 } });
+    }
+  });
+
+  it('control routes: stats count requests; config rejects unknown keys', async () => {
+    const s = await e.stats();
+    assert.equal(s.mode, 'paced');
+    assert.ok(s.inference >= 10 && s.requests > s.inference, JSON.stringify(s));
+    assert.ok(s.loads >= 3 && s.unloads >= 2, JSON.stringify(s));
+    const bad = await fetch(`${e.url}/_chimeraforge/config`, { method: 'POST', body: '{"tempo":1}' });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /unknown key "tempo"/);
+  });
+});
