@@ -21,6 +21,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // Prefer ESM entry points: some packages' UMD "main" (jsonc-parser) hides requires from the bundler.
+  mainFields: ['module', 'main'],
 };
 
 function testEntries(dir) {

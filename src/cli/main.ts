@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, reportError } from './exit';
 import { TOOL_VERSION } from '../core/version';
 import { registerEngineCommand } from './commands/engine';
+import { registerRunCommand } from './commands/run';
+import { registerListCommand } from './commands/list';
+import { registerDemoCommand } from './commands/demo';
 
 export function buildProgram(): Command {
   const program = new Command('chimeraforge')
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .exitOverride();
   // Subcommands register themselves here, one line each.
   registerEngineCommand(program);
+  registerRunCommand(program);
+  registerListCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,0 +1,144 @@
+// Running a whole experiment: preflight, TR directory, the plan run by run (each recorded the moment it
+// ends), cancellation, and the final summary. A failed run is recorded and the experiment goes on.
+import { ChimeraError, errorMessage } from '../errors';
+import { buildPlan, type PlannedRun } from '../experiment/plan';
+import { experimentHash } from '../experiment/normalize';
+import type { NormalizedExperiment } from '../experiment/types';
+import { systemClock, silentLogger, type Clock, type Logger } from '../ports';
+import { captureEnvironment } from '../store/environment';
+import { TrWriter } from '../store/writer';
+import { buildSummary } from '../stats/accumulator';
+import { summaryCsv } from '../stats/csv';
+import { METRIC_DEFINITIONS } from '../metrics/definitions';
+import { SUMMARY_DEFINITIONS } from '../stats/metrics';
+import type { Meta, RunRecord, TrStatus } from '../types';
+import { RunContext, sleep } from './context';
+import { TokenBatcher, type EventSink } from './events';
+import { preflightAll } from './preflightAll';
+import { unloadForRun } from './unload';
+import { executorFor } from './kinds/registry';
+import type { RunOutcome } from './kinds/types';
+
+export interface RunOptions {
+  reportsDir: string;
+  /** Overrides the experiment's "tr". */
+  tr?: string;
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  log?: Logger;
+  clock?: Clock;
+  /** Workspace Trust: command experiments run only in trusted workspaces. Default true (CLI). */
+  trusted?: boolean;
+  /** The exact command that re-runs this experiment, for the report's reproducibility section. */
+  command?: string;
+  fetch?: typeof fetch;
+}
+
+export interface RunResult { trId: string; trDir: string; status: TrStatus; meta: Meta; runs: RunRecord[] }
+
+function portable(x: NormalizedExperiment): Record<string, unknown> {
+  const { sourceFile: _s, workspaceDir: _w, ...rest } = x;
+  return rest;
+}
+
+function recordOf(p: PlannedRun, startedAt: string, o: RunOutcome): RunRecord {
+  return {
+    run: p.index,
+    variant: p.variant,
+    repetition: p.repetition,
+    warmup: p.warmup,
+    ...(p.warmupReason ? { warmupReason: p.warmupReason === 'reload' ? 're-warm after a load-time option change' : 'declared warm-up' } : {}),
+    ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}),
+    startedAt,
+    ...o,
+  };
+}
+
+function finalStatus(cancelled: boolean, runs: RunRecord[]): Exclude<TrStatus, 'running'> {
+  if (cancelled) return 'cancelled';
+  const measured = runs.filter((r) => !r.warmup);
+  if (measured.some((r) => r.status === 'failed')) return 'failed';
+  if (!measured.some((r) => r.status === 'ok' && r.valid)) return 'failed';
+  return 'complete';
+}
+
+export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): Promise<RunResult> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? silentLogger;
+  const emit: EventSink = opts.onEvent ?? (() => {});
+  if (x.kind === 'command' && opts.trusted === false) {
+    throw new ChimeraError('E_UNTRUSTED', `"${x.title}" runs workspace commands, which are refused in an untrusted workspace`, {
+      where: x.sourceFile ?? 'experiment', hint: 'trust the workspace (Workspaces: Manage Workspace Trust) to run command experiments; results stay browsable meanwhile',
+    });
+  }
+  const plan = buildPlan(x);
+  // Nothing is written before the endpoints and models are known to be there.
+  const pre = await preflightAll(x, clock, opts.signal, opts.fetch);
+  const environment = await captureEnvironment(pre.endpoints);
+  const writer = TrWriter.create(opts.reportsDir, {
+    title: x.title,
+    kind: x.kind,
+    planned: plan.length,
+    experiment: { ...portable(x), hash: experimentHash(x) },
+    environment,
+    metricDefinitions: { ...METRIC_DEFINITIONS, ...SUMMARY_DEFINITIONS },
+    supersedes: x.supersedes ?? null,
+    ...(opts.command ? { command: opts.command } : {}),
+  }, opts.tr ?? x.tr);
+  log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
+  emit({ type: 'experiment-started', trId: writer.id, trDir: writer.dir, title: x.title, kind: x.kind, planned: plan.length, variants: x.variants.map((v) => v.name), agents: (x.agents ?? []).map((a) => a.name) });
+
+  const batcher = new TokenBatcher(emit);
+  const execute = executorFor(x.kind, opts.reportsDir);
+  const runs: RunRecord[] = [];
+  const t0 = clock.now();
+  let cancelled = false;
+  try {
+    for (const p of plan) {
+      if (opts.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      if (runs.length > 0 && x.cooldownMs > 0) await sleep(x.cooldownMs, opts.signal);
+      if (p.unloadBefore) await unloadForRun(x, p, clock, log, opts.signal);
+      emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done: runs.length, planned: plan.length });
+      const ctx = new RunContext(x, p, opts.signal ?? new AbortController().signal, clock, log, writer, batcher, pre.rttMs, opts.fetch);
+      const startedAt = clock.isoNow();
+      let outcome: RunOutcome;
+      try {
+        outcome = await execute(ctx);
+      } catch (e) {
+        // A bug in a kind must not lose the experiment: record it as a failed run and go on.
+        log.error(`run ${p.index} (${p.variant}) crashed: ${errorMessage(e)}`);
+        outcome = { status: 'failed', error: `internal error: ${errorMessage(e)}`, errorCode: 'E_INTERNAL', valid: false, wallMs: clock.now() - ctx.runStartMs, calls: [] };
+      } finally {
+        ctx.dispose();
+      }
+      const record = recordOf(p, startedAt, outcome);
+      runs.push(record);
+      writer.addRun(record);
+      if (record.status === 'failed') log.warn(`run ${p.index} (${p.variant}) failed: ${record.error}`);
+      const elapsed = clock.now() - t0;
+      const left = plan.length - runs.length;
+      emit({
+        type: 'run-finished', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), status: record.status, valid: record.valid,
+        ...(record.invalidReason ? { invalidReason: record.invalidReason } : {}), ...(record.error ? { error: record.error } : {}),
+        wallMs: record.wallMs, done: runs.length, planned: plan.length, etaMs: left > 0 ? (elapsed / runs.length) * left + left * x.cooldownMs : 0,
+        ...(record.agents ? { agents: record.agents.map((a) => ({ name: a.name, startOffsetMs: a.startOffsetMs, wallMs: a.wallMs, status: a.status })) } : {}),
+        ...(record.multiAgent ? { multiAgent: record.multiAgent } : {}),
+      });
+      if (record.status === 'cancelled') {
+        cancelled = true;
+        break;
+      }
+    }
+  } finally {
+    batcher.dispose();
+  }
+  const summary = buildSummary(runs, { kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed });
+  const status = finalStatus(cancelled, runs);
+  writer.finish(status, summary, summaryCsv(summary));
+  log.info(`${writer.id}: ${status} (${runs.length}/${plan.length} runs)`);
+  emit({ type: 'experiment-finished', trId: writer.id, trDir: writer.dir, status, counts: writer.meta.counts, summary });
+  return { trId: writer.id, trDir: writer.dir, status, meta: writer.meta, runs };
+}

@@ -1,0 +1,125 @@
+// The runner end to end against the real engine: paced mode where exact numbers are asserted,
+// llama.cpp mode for real inference. Every engine started here is stopped in after().
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEngine, type EngineHandle } from '../../../engine/api';
+import { normalizeExperiment } from '../../../src/core/experiment/normalize';
+import type { ExperimentFile } from '../../../src/core/experiment/types';
+import { runExperiment } from '../../../src/core/runner/runExperiment';
+import { readMeta, readRunsSync } from '../../../src/core/store/read';
+import { ChimeraError } from '../../../src/core/errors';
+import type { RunnerEvent } from '../../../src/core/runner/events';
+import { makeWorkspace } from '../../helpers/workspace';
+
+const engines: EngineHandle[] = [];
+async function engine(cfg: Parameters<typeof startEngine>[0]): Promise<EngineHandle> {
+  const e = await startEngine(cfg);
+  engines.push(e);
+  return e;
+}
+
+describe('runner (real engine)', function () {
+  this.timeout(120_000);
+  after(async () => Promise.all(engines.map((e) => e.stop())));
+
+  it('prompt kind on the paced engine: summary equals the schedule', async () => {
+    const e = await engine({ mode: 'paced', paced: { ttftMs: 40, tokensPerSec: 250, tokens: 20 } });
+    const ws = makeWorkspace(false);
+    const x = normalizeExperiment({ title: 'paced', kind: 'prompt', model: 'tiny:latest', endpoints: { default: e.url }, prompts: ['a', 'b'], repetitions: 3, warmup: 1, variants: [{ name: 'A', options: {} }, { name: 'B', options: { temperature: 0.5 } }] });
+    const events: RunnerEvent[] = [];
+    const r = await runExperiment(x, { reportsDir: ws.reportsDir, onEvent: (ev) => events.push(ev) });
+    assert.equal(r.status, 'complete');
+    const meta = readMeta(r.trDir);
+    assert.deepEqual(meta.counts, { planned: 8, completed: 8, warmup: 2, failed: 0, invalid: 0, cancelled: 0 });
+    assert.equal(meta.environment.endpoints[0].models[0].name, 'tiny:latest');
+    assert.match(meta.experiment.hash, /^sha256:/);
+    for (const v of meta.summary.variants) {
+      const tps = (v.decode_tps as { mean: number }).mean;
+      const ttft = (v.ttft_ms as { mean: number }).mean;
+      assert.ok(Math.abs(tps - 250) / 250 < 0.03, `${v.name} decode_tps ${tps} vs schedule 250`);
+      assert.ok(Math.abs(ttft - 40) < 15, `${v.name} ttft_ms ${ttft} vs schedule 40`);
+      assert.equal(v.n, 3);
+    }
+    assert.ok(meta.summary.comparisons.length > 0);
+    const runs = readRunsSync(r.trDir).runs;
+    assert.deepEqual(runs.map((x) => `${x.variant}${x.warmup ? '*' : x.repetition}`), ['A*', 'B*', 'A1', 'B1', 'A2', 'B2', 'A3', 'B3']);
+    assert.ok(existsSync(join(r.trDir, 'summary.csv')));
+    assert.equal(events[0].type, 'experiment-started');
+    assert.equal(events.at(-1)!.type, 'experiment-finished');
+    assert.equal(events.filter((ev) => ev.type === 'run-finished').length, 8);
+    assert.ok(events.some((ev) => ev.type === 'tokens'), 'live token progress was emitted');
+  });
+
+  it('refuses before writing anything when the model is missing or the endpoint is down', async () => {
+    const e = await engine({ mode: 'paced' });
+    const ws = makeWorkspace(false);
+    const missing = normalizeExperiment({ title: 't', kind: 'prompt', model: 'gemma3:latest', endpoints: { default: e.url }, prompts: ['a'] });
+    await assert.rejects(runExperiment(missing, { reportsDir: ws.reportsDir }), (err: unknown) => err instanceof ChimeraError && err.code === 'E_MODEL_NOT_FOUND' && /ollama pull gemma3:latest/.test(err.describe()));
+    const down = normalizeExperiment({ title: 't', kind: 'prompt', model: 'tiny:latest', endpoints: { default: 'http://127.0.0.1:9' }, prompts: ['a'] });
+    await assert.rejects(runExperiment(down, { reportsDir: ws.reportsDir }), (err: unknown) => err instanceof ChimeraError && err.code === 'E_UNREACHABLE' && /127\.0\.0\.1:9/.test(err.describe()));
+    assert.equal(existsSync(ws.reportsDir), false, 'nothing that looks like a result was written');
+  });
+
+  it('cancel mid-run leaves a valid cancelled TR with the finished runs', async () => {
+    const e = await engine({ mode: 'paced', paced: { ttftMs: 20, tokensPerSec: 100, tokens: 30 } });
+    const ws = makeWorkspace(false);
+    const x = normalizeExperiment({ title: 'cancel', kind: 'prompt', model: 'tiny:latest', endpoints: { default: e.url }, prompts: ['a'], repetitions: 20, warmup: 0 });
+    const ac = new AbortController();
+    let finished = 0;
+    const r = await runExperiment(x, { reportsDir: ws.reportsDir, signal: ac.signal, onEvent: (ev) => { if (ev.type === 'run-finished' && ++finished === 2) setTimeout(() => ac.abort(), 100); } });
+    assert.equal(r.status, 'cancelled');
+    const meta = readMeta(r.trDir);
+    assert.equal(meta.status, 'cancelled');
+    const runs = readRunsSync(r.trDir);
+    assert.equal(runs.corrupt.length, 0);
+    assert.ok(runs.runs.length >= 2 && runs.runs.length < 20);
+    assert.equal(runs.runs.at(-1)!.status, 'cancelled', 'the run in flight was aborted and recorded as cancelled');
+    assert.equal(runs.runs.filter((x) => x.status === 'ok').length, runs.runs.length - 1);
+  });
+
+  it('agent kind ingests the workspace, saves generated texts, and flags 0 ingested files invalid (llama.cpp)', async () => {
+    const e = await engine({ mode: 'llama' });
+    const ws = makeWorkspace(true);
+    const base: ExperimentFile = { title: 'agent', kind: 'agent', model: 'tiny:latest', endpoints: { default: e.url }, repetitions: 1, warmup: 0, maxTokens: 24, workflow: { type: 'report-agent', inputs: ['data/**/*.csv', 'data/**/*.json', 'data/**/*.md'] }, variants: [{ name: 'baseline', options: {} }, { name: 'chimera', options: { num_ctx: 1024, temperature: 0.8, seed: 1 } }] };
+    const r = await runExperiment(normalizeExperiment(base, { workspaceDir: ws.dir }), { reportsDir: ws.reportsDir });
+    assert.equal(r.status, 'complete', JSON.stringify(r.runs.map((x) => x.error ?? x.invalidReason)));
+    const run = r.runs.find((x) => !x.warmup)!;
+    assert.equal(run.filesIngested, 3);
+    assert.deepEqual(run.calls.map((c) => c.stage), ['analysis', 'report']);
+    assert.ok(run.stages!.ingest >= 0 && run.stages!.analysis > 0 && run.stages!.report > 0 && run.stages!.total >= run.stages!.analysis + run.stages!.report);
+    const report = readFileSync(join(r.trDir, run.calls[1].outputFile!), 'utf8');
+    assert.match(report, /^# Technical Report: baseline agent analysis/);
+    assert.match(report, /Model output, generated by tiny:latest/);
+    const none = await runExperiment(normalizeExperiment({ ...base, variants: undefined, workflow: { type: 'report-agent', inputs: ['nothing/**/*.csv'] } }, { workspaceDir: ws.dir }), { reportsDir: ws.reportsDir });
+    assert.equal(none.status, 'failed');
+    assert.equal(none.runs[0].valid, false);
+    assert.match(none.runs[0].invalidReason ?? '', /^0 files ingested/);
+    assert.equal(readMeta(none.trDir).counts.invalid, 1);
+  });
+
+  it('multi-agent: two endpoints give a real speedup near 2, one single-slot endpoint near 1', async () => {
+    const paced = { ttftMs: 30, tokensPerSec: 200, tokens: 40 };
+    const a = await engine({ mode: 'paced', paced, parallel: 1 });
+    const b = await engine({ mode: 'paced', paced, parallel: 1 });
+    const ws = makeWorkspace(false);
+    const exp = (endpointB: string): ExperimentFile => ({ title: 'ma', kind: 'multi-agent', model: 'tiny:latest', endpoints: { default: a.url, b: endpointB }, repetitions: 2, warmup: 0, workflow: { type: 'prompt', prompts: ['one', 'two'] }, agents: [{ name: 'collector', endpoint: 'default' }, { name: 'insight', endpoint: 'b' }] });
+    const dual = await runExperiment(normalizeExperiment(exp(b.url)), { reportsDir: ws.reportsDir });
+    const single = await runExperiment(normalizeExperiment(exp(a.url)), { reportsDir: ws.reportsDir });
+    const conc = (rs: typeof dual.runs) => rs.filter((r) => !r.soloAgent && r.multiAgent);
+    for (const r of conc(dual.runs)) {
+      assert.ok(r.multiAgent!.speedup_vs_sequential! > 1.7, `dual speedup ${r.multiAgent!.speedup_vs_sequential}`);
+      assert.ok(r.multiAgent!.overlap_efficiency > 85);
+      assert.equal(r.agents!.length, 2);
+      assert.ok(r.multiAgent!.start_skew_ms < 50);
+    }
+    for (const r of conc(single.runs)) {
+      assert.ok(r.multiAgent!.speedup_vs_sequential! < 1.2, `single-slot speedup ${r.multiAgent!.speedup_vs_sequential}`);
+      assert.ok(r.multiAgent!.overlap_efficiency > 70, `overlap ${r.multiAgent!.overlap_efficiency} looks high although nothing ran in parallel`);
+      assert.equal(r.multiAgent!.contention, false, 'the original rule (overlap speedup < 1.5) misses it');
+    }
+    assert.equal(dual.runs.filter((r) => r.soloAgent).length, 4);
+    const m = readMeta(single.trDir).summary.multiAgent as Record<string, unknown>;
+    assert.ok(m && 'speedup_vs_sequential' in m && 'overlap_efficiency' in m && 'contention_rate' in m, JSON.stringify(m));
+  });
+});
