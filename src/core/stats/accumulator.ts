@@ -1,16 +1,21 @@
 // Incremental run summary: add(run) per run as runs.jsonl streams in, finish() once. Only per-metric
 // number columns and a few sums are kept per group — never the run objects — so a million runs fit.
-import type { RunRecord } from '../types.js';
+import type { CallRecord, RunRecord } from '../types.js';
 import { type ComparisonResult, compareSamples, DEFAULT_DETECT_PERCENT, ALPHA } from './compare.js';
-import { MULTI_AGENT_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
+import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
 import { POWER_TARGET } from './power.js';
-import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls } from './runValues.js';
+import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls, singleStage } from './runValues.js';
 import type { AgentStats, GroupStats, MultiAgentSummary, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
 import { MetricTable } from './table.js';
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from './twoSample.js';
 
+// Positions in a run row (SUMMARY_METRICS order).
+const WALL = CALL_METRICS.length;
+const COMMAND = WALL + 1;
+const MULTI = COMMAND + COMMAND_METRICS.length;
+
 class Group {
-  readonly table = new MetricTable();
+  readonly table = new MetricTable(SUMMARY_METRICS);
   readonly tps = new ThroughputSums();
 
   stats(): GroupStats {
@@ -30,7 +35,7 @@ class VariantState {
   readonly excluded = { warmup: 0, failed: 0, cancelled: 0, invalid: 0 };
   readonly stages = new Map<string, Group>();
   readonly stageCalls = new Map<string, number>();
-  readonly stageDurations = new MetricTable();
+  readonly stageDurations = new MetricTable(['ingest', 'analysis', 'report', 'total']);
   readonly agents = new Map<string, { group: Group; endpoint: string | null; failed: number }>();
   readonly solo = new Map<string, Group>();
   readonly contention = { flagged: 0, runs: 0 };
@@ -49,8 +54,12 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export class SummaryAccumulator {
   private readonly variants = new Map<string, VariantState>();
   private readonly scenarios = new Map<string, { group: Group; variants: string[] }>();
-  private readonly multi = { table: new MetricTable(), flagged: 0 };
+  private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0 };
   private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0 };
+  // Scratch rows reused for every run (positions of SUMMARY_METRICS), so add() allocates little.
+  private readonly row = new Float64Array(SUMMARY_METRICS.length);
+  private readonly callRow = new Float64Array(CALL_METRICS.length);
+  private readonly maRow = new Float64Array(MULTI_AGENT_METRICS.length);
 
   constructor(private readonly opts: SummaryOptions) {
     for (const v of opts.variants) this.variants.set(v.name, new VariantState(v.name, v.options, true, v.scenario));
@@ -58,7 +67,7 @@ export class SummaryAccumulator {
 
   add(run: RunRecord): void {
     this.counts.runs++;
-    const v = getOr(this.variants, run.variant, () => new VariantState(run.variant, {}, false));
+    const v = this.variants.get(run.variant) ?? this.newVariant(run.variant);
     const why = exclusionOf(run);
     if (why !== null) {
       v.excluded[why]++;
@@ -66,30 +75,26 @@ export class SummaryAccumulator {
       return;
     }
     const calls = okCalls(callsOf(run));
+    const row = this.row.fill(NaN);
+    callMetricMeans(calls, this.callRow);
+    row.set(this.callRow, 0);
+    row[WALL] = run.wallMs;
     if (run.soloAgent !== undefined) {
       this.counts.solo++;
       const g = getOr(v.solo, run.soloAgent, () => new Group());
-      g.table.addRow(run.run, [...callMetricMeans(calls), ['wall_ms', run.wallMs]]);
+      g.table.addRow(run.run, row.subarray(0, WALL + 1));
       g.tps.add(calls);
       return;
     }
     this.counts.counted++;
-    const row: [string, number | null | undefined][] = [...callMetricMeans(calls), ['wall_ms', run.wallMs]];
     if (run.command) {
       const c = run.command;
-      row.push(['startup_ms', c.startup_ms], ['process_wall_ms', c.process_wall_ms], ['peak_rss_mb', c.peak_rss_mb], ['cpu_ms', c.cpu_ms]);
+      row[COMMAND] = c.startup_ms ?? NaN;
+      row[COMMAND + 1] = c.process_wall_ms;
+      row[COMMAND + 2] = c.peak_rss_mb ?? NaN;
+      row[COMMAND + 3] = c.cpu_ms ?? NaN;
     }
-    if (run.multiAgent) {
-      const ma = run.multiAgent;
-      const maRow = MULTI_AGENT_METRICS.map((m) => [m, ma[m]] as [string, number | null]);
-      row.push(...maRow);
-      this.multi.table.addRow(run.run, maRow);
-      v.contention.runs++;
-      if (ma.contention) {
-        v.contention.flagged++;
-        this.multi.flagged++;
-      }
-    }
+    if (run.multiAgent) this.addMultiAgent(v, run);
     v.main.table.addRow(run.run, row);
     v.main.tps.add(calls);
     if (v.scenario !== undefined) {
@@ -98,13 +103,7 @@ export class SummaryAccumulator {
       s.group.table.addRow(run.run, row);
       s.group.tps.add(calls);
     }
-    for (const [stage, stageCalls] of callsByStage(calls)) {
-      const g = getOr(v.stages, stage, () => new Group());
-      g.table.addRow(run.run, callMetricMeans(stageCalls));
-      g.tps.add(stageCalls);
-      v.stageCalls.set(stage, (v.stageCalls.get(stage) ?? 0) + stageCalls.length);
-    }
-    if (run.stages) v.stageDurations.addRow(run.run, Object.entries(run.stages));
+    this.addStages(v, run, calls);
     for (const agent of run.agents ?? []) {
       const a = getOr(v.agents, agent.name, () => ({ group: new Group(), endpoint: agent.endpoint ?? null, failed: 0 }));
       if (agent.status !== 'ok') {
@@ -112,9 +111,59 @@ export class SummaryAccumulator {
         continue;
       }
       const agentCalls = okCalls(agent.calls);
-      a.group.table.addRow(run.run, [...callMetricMeans(agentCalls), ['wall_ms', agent.wallMs]]);
+      const agentRow = this.row.fill(NaN);
+      callMetricMeans(agentCalls, this.callRow);
+      agentRow.set(this.callRow, 0);
+      agentRow[WALL] = agent.wallMs;
+      a.group.table.addRow(run.run, agentRow.subarray(0, WALL + 1));
       a.group.tps.add(agentCalls);
     }
+  }
+
+  private newVariant(name: string): VariantState {
+    const v = new VariantState(name, {}, false);
+    this.variants.set(name, v);
+    return v;
+  }
+
+  /** Multi-agent run metrics go into the variant's row (already filled by the caller) and the overall table. */
+  private addMultiAgent(v: VariantState, run: RunRecord): void {
+    const ma = run.multiAgent!;
+    MULTI_AGENT_METRICS.forEach((m, i) => {
+      this.maRow[i] = ma[m] ?? NaN;
+    });
+    this.row.set(this.maRow, MULTI);
+    this.multi.table.addRow(run.run, this.maRow);
+    v.contention.runs++;
+    if (ma.contention) {
+      v.contention.flagged++;
+      this.multi.flagged++;
+    }
+  }
+
+  /** Per-stage rows: a run whose calls share one stage reuses the run's call means. */
+  private addStages(v: VariantState, run: RunRecord, calls: readonly CallRecord[]): void {
+    if (calls.length > 0 && singleStage(calls)) {
+      this.addStage(v, run.run, calls[0].stage, calls, this.callRow);
+    } else {
+      for (const [stage, stageCalls] of callsByStage(calls)) this.addStage(v, run.run, stage, stageCalls, callMetricMeans(stageCalls));
+    }
+    if (run.stages) v.stageDurations.addNamedRow(run.run, Object.entries(run.stages));
+  }
+
+  private addStage(v: VariantState, run: number, stage: string, calls: readonly CallRecord[], means: Float64Array): void {
+    const g = getOr(v.stages, stage, () => new Group());
+    g.table.addRow(run, means);
+    g.tps.add(calls);
+    v.stageCalls.set(stage, (v.stageCalls.get(stage) ?? 0) + calls.length);
+  }
+
+  /**
+   * Per-run values of a metric for a variant's counted runs (empty when none), e.g. to compare
+   * variants of two TRs with compareSamples. Valid until the next add().
+   */
+  values(variant: string, metric: string): Float64Array {
+    return this.variants.get(variant)?.main.table.values(metric).values ?? new Float64Array(0);
   }
 
   finish(): RunSummary {

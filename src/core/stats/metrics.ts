@@ -16,14 +16,14 @@ const TIME: MetricInfo = { unit: 'ms', better: 'lower', up: 'slower', down: 'fas
 const MEMORY: MetricInfo = { unit: 'MB', better: 'lower', up: 'larger', down: 'smaller' };
 const SCORE = (unit: string): MetricInfo => ({ unit, better: 'higher', up: 'higher', down: 'lower' });
 
-/** Per-call metrics (PRODUCT.md §3) summarised per run as the mean over the run's ok calls. */
+/** Per-call metrics (PRODUCT.md §3) summarised per run as the mean over the run's ok calls (runValues.callMetricMeans reads them in this order). */
 export const CALL_METRICS = ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'e2e_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms'] as const;
 export type CallMetric = (typeof CALL_METRICS)[number];
 
 export const MULTI_AGENT_METRICS = ['overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'concurrent_wall_ms'] as const;
 export const COMMAND_METRICS = ['startup_ms', 'process_wall_ms', 'peak_rss_mb', 'cpu_ms'] as const;
 
-/** Order of metric columns in summaries and CSV. */
+/** Order of metric columns in summaries and CSV, and the positions of a run row in the accumulator. */
 export const SUMMARY_METRICS: readonly string[] = [...CALL_METRICS, 'wall_ms', ...COMMAND_METRICS, ...MULTI_AGENT_METRICS];
 
 export function metricInfo(metric: string): MetricInfo {

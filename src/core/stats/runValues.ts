@@ -1,7 +1,7 @@
 // Per-run values from one RunRecord: which runs count, and a call metric's per-run value
 // (the mean over the run's ok calls, optionally of one stage only).
 import type { CallRecord, RunRecord } from '../types.js';
-import { CALL_METRICS, type CallMetric } from './metrics.js';
+import { CALL_METRICS } from './metrics.js';
 
 export type Exclusion = 'warmup' | 'failed' | 'cancelled' | 'invalid';
 
@@ -28,22 +28,45 @@ export function okCalls(calls: readonly CallRecord[]): CallRecord[] {
   return calls.filter((c) => c.status === 'ok' && c.metrics !== null);
 }
 
-/** Mean over the given ok calls of each call metric that at least one call has (nulls skipped). */
-export function callMetricMeans(calls: readonly CallRecord[]): Map<CallMetric, number> {
-  const out = new Map<CallMetric, number>();
-  for (const m of CALL_METRICS) {
-    let sum = 0;
-    let count = 0;
-    for (const c of calls) {
-      const v = c.metrics?.[m];
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        sum += v;
-        count++;
+const N_CALL = CALL_METRICS.length;
+// Scratch for callMetricMeans (synchronous, never re-entered), so a million runs allocate nothing here.
+const SUMS = new Float64Array(N_CALL);
+const COUNTS = new Float64Array(N_CALL);
+const VALUES = new Float64Array(N_CALL);
+
+/**
+ * Mean over the given ok calls of each call metric, written into `out` at the metric's CALL_METRICS
+ * position (NaN where no call has it). Fields are read directly: this runs once per run and stage.
+ */
+export function callMetricMeans(calls: readonly CallRecord[], out: Float64Array = new Float64Array(N_CALL)): Float64Array {
+  SUMS.fill(0);
+  COUNTS.fill(0);
+  for (const c of calls) {
+    const m = c.metrics;
+    if (m === null) continue;
+    VALUES[0] = m.decode_tps ?? NaN;
+    VALUES[1] = m.ttft_ms ?? NaN;
+    VALUES[2] = m.server_ttft_ms ?? NaN;
+    VALUES[3] = m.e2e_ms ?? NaN;
+    VALUES[4] = m.e2e_tps ?? NaN;
+    VALUES[5] = m.tpot_ms ?? NaN;
+    VALUES[6] = m.load_ms ?? NaN;
+    VALUES[7] = m.prompt_eval_ms ?? NaN;
+    for (let i = 0; i < N_CALL; i++) {
+      if (Number.isFinite(VALUES[i])) {
+        SUMS[i] += VALUES[i];
+        COUNTS[i]++;
       }
     }
-    if (count > 0) out.set(m, sum / count);
   }
+  for (let i = 0; i < N_CALL; i++) out[i] = COUNTS[i] > 0 ? SUMS[i] / COUNTS[i] : NaN;
   return out;
+}
+
+/** True when every call has the same stage (then per-stage values equal the run's values). */
+export function singleStage(calls: readonly CallRecord[]): boolean {
+  for (let i = 1; i < calls.length; i++) if (calls[i].stage !== calls[0].stage) return false;
+  return true;
 }
 
 /** Ok calls grouped by stage, stages in order of first appearance. */

@@ -11,37 +11,68 @@ export type SummaryStat = Omit<Descriptive, 'outlierIndices'> & { outlierRuns: n
 
 export class MetricTable {
   private readonly runIds = new NumberBuffer();
-  private readonly columns = new Map<string, NumberBuffer>();
+  private readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly columns: (NumberBuffer | undefined)[] = [];
+
+  /** `schema`: the metrics addRow's positional values stand for (more may be added by name). */
+  constructor(schema: readonly string[] = []) {
+    for (const name of schema) this.slot(name);
+  }
 
   /** Counted runs in this group. */
   get rows(): number {
     return this.runIds.length;
   }
 
-  /** Adds one run's row; metrics with null/undefined/non-finite values count as missing. */
-  addRow(run: number, values: Iterable<readonly [string, number | null | undefined]>): void {
+  private slot(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.index.set(name, i);
+      this.columns.push(undefined);
+    }
+    return i;
+  }
+
+  private put(row: number, slot: number, v: number): void {
+    let col = this.columns[slot];
+    if (col === undefined) {
+      col = new NumberBuffer(Math.max(16, row + 1));
+      this.columns[slot] = col;
+    }
+    col.padTo(row);
+    col.push(v);
+  }
+
+  /** Adds one run's row; values[i] belongs to schema[i]; NaN (or any non-finite value) is missing. */
+  addRow(run: number, values: ArrayLike<number>): void {
     const row = this.runIds.length;
     this.runIds.push(run);
-    for (const [metric, v] of values) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      let col = this.columns.get(metric);
-      if (!col) {
-        col = new NumberBuffer(Math.max(16, row + 1));
-        this.columns.set(metric, col);
-      }
-      col.padTo(row);
-      col.push(v);
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i])) this.put(row, i, values[i]);
     }
   }
 
-  /** Metrics that have at least one value, in order of first appearance. */
+  /** Adds one run's row by metric name (for open-ended names such as run.stages); nulls are missing. */
+  addNamedRow(run: number, values: Iterable<readonly [string, number | null | undefined]>): void {
+    const row = this.runIds.length;
+    this.runIds.push(run);
+    for (const [name, v] of values) {
+      if (typeof v === 'number' && Number.isFinite(v)) this.put(row, this.slot(name), v);
+    }
+  }
+
+  /** Metrics that have at least one value: schema order, then names in order of first appearance. */
   metrics(): string[] {
-    return [...this.columns.keys()];
+    return this.names.filter((_, i) => this.columns[i] !== undefined);
   }
 
   /** The present values of a metric with their run numbers. */
   values(metric: string): { values: Float64Array; runs: Float64Array } {
-    const col = this.columns.get(metric);
+    const slot = this.index.get(metric);
+    const col = slot === undefined ? undefined : this.columns[slot];
     if (!col) return { values: new Float64Array(0), runs: new Float64Array(0) };
     col.padTo(this.runIds.length);
     const { values, ids } = presentValues(col.view(), this.runIds.view());

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SummaryAccumulator, buildSummary } from '../../../src/core/stats/accumulator.js';
+import { compareSamples } from '../../../src/core/stats/compare.js';
 import { statOf } from '../../../src/core/stats/summaryTypes.js';
 import type { RunRecord } from '../../../src/core/types.js';
 import { makeAgent, makeRun } from './fixtures.js';
@@ -71,6 +72,24 @@ describe('stats/summary', () => {
     const acc = new SummaryAccumulator({ kind: 'prompt', variants: VARIANTS });
     for (const r of promptRuns()) acc.add(r);
     assert.deepEqual(acc.finish(), buildSummary(promptRuns(), { kind: 'prompt', variants: VARIANTS }));
+  });
+
+  it('per-run values of two accumulators (two TRs) feed compareSamples', () => {
+    const accA = new SummaryAccumulator({ kind: 'prompt', variants: VARIANTS });
+    const accB = new SummaryAccumulator({ kind: 'prompt', variants: VARIANTS });
+    for (const r of promptRuns()) {
+      accA.add(r);
+      accB.add(r);
+    }
+    assert.deepEqual([...accA.values('baseline', 'decode_tps')], BASE_TPS);
+    assert.deepEqual([...accB.values('chimera', 'decode_tps')], CHIM_TPS);
+    assert.equal(accA.values('nope', 'decode_tps').length, 0);
+    const c = compareSamples(accA.values('baseline', 'decode_tps'), accB.values('chimera', 'decode_tps'), { a: 'TR1:baseline', b: 'TR2:chimera', metric: 'decode_tps' });
+    const inOneTr = buildSummary(promptRuns(), { kind: 'prompt', variants: VARIANTS }).comparisons[0];
+    assert.equal(c.p, inOneTr.p);
+    assert.deepEqual(c.ci95, inOneTr.ci95);
+    assert.deepEqual(c.bootstrapCi95, inOneTr.bootstrapCi95);
+    assert.match(c.verdict, /^TR2:chimera is 10\.0% faster than TR1:baseline/);
   });
 
   it('token-weighted and mean-of-rates throughput differ when calls differ in length, and are labelled', () => {
