@@ -73,6 +73,7 @@ export function observingFetch(inner: typeof fetch): typeof fetch {
       return normalized;
     }
     if (!res.body) return res;
+    if (st.ndjson) return tapReader(res, st);
     return new Response(observeBody(res.body, st), { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
@@ -103,7 +104,41 @@ async function normalizeError(res: Response): Promise<{ res: Response; message: 
   return { message, res: new Response(body, { status: res.status, statusText: res.statusText, headers: { 'content-type': 'application/json' } }) };
 }
 
-/** Passes the body through unchanged (pull-based, no buffering) while noting activity and line facts. */
+/**
+ * Streamed bodies: ollama-js reads them with body.getReader(), so the reader's read() is tapped —
+ * one .then per chunk instead of a second stream layer (this path runs once per token).
+ */
+function tapReader(res: Response, st: WireState): Response {
+  const body = res.body!;
+  const getReader = body.getReader.bind(body) as () => ReadableStreamDefaultReader<Uint8Array>;
+  Object.defineProperty(body, 'getReader', {
+    configurable: true,
+    value: () => {
+      const reader = getReader();
+      const read = reader.read.bind(reader);
+      const seen = (r: Awaited<ReturnType<typeof read>>): Awaited<ReturnType<typeof read>> => {
+        st.lastActivity = st.now();
+        if (r.done) {
+          st.bodyEnded = true;
+          if (!st.scanner.end()) throw new MalformedLineError();
+        } else if (!st.scanner.push(r.value)) {
+          void reader.cancel().catch(() => undefined);
+          throw new MalformedLineError();
+        }
+        return r;
+      };
+      const failed = (e: unknown): never => {
+        st.bodyError = true;
+        throw e;
+      };
+      reader.read = () => read().then(seen, failed);
+      return reader;
+    },
+  });
+  return res;
+}
+
+/** Plain JSON bodies: passed through unchanged (pull-based, no buffering) while noting activity. */
 function observeBody(body: ReadableStream<Uint8Array>, st: WireState): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
@@ -119,16 +154,7 @@ function observeBody(body: ReadableStream<Uint8Array>, st: WireState): ReadableS
         st.lastActivity = st.now();
         if (r.done) {
           st.bodyEnded = true;
-          if (st.ndjson && !st.scanner.end()) {
-            controller.error(new MalformedLineError());
-            return;
-          }
           controller.close();
-          return;
-        }
-        if (st.ndjson && !st.scanner.push(r.value)) {
-          controller.error(new MalformedLineError());
-          void reader.cancel().catch(() => undefined);
           return;
         }
         controller.enqueue(r.value);
