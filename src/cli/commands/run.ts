@@ -39,15 +39,19 @@ async function run(file: string, o: RunCliOptions): Promise<void> {
   const progress = new Progress();
   const ac = new AbortController();
   const release = abortOnSignals(ac, (sig) => progress.line(`${sig}: cancelling — finishing the TR directory as cancelled…`));
-  let result: RunResult;
+  // The handlers stay until the command ends: a second signal while the TR is being finished exits at once.
   try {
-    result = await runExperiment(x, {
+    const result = await runExperiment(x, {
       reportsDir: resolve(o.reportsDir), ...(o.tr ? { tr: o.tr } : {}), signal: ac.signal, onEvent: progress.onEvent,
       command: commandLine(file, o), trusted: true,
     });
+    finishRun(result, o, progress);
   } finally {
     release();
   }
+}
+
+function finishRun(result: RunResult, o: RunCliOptions, progress: Progress): void {
   progress.line(`results: ${result.trDir}`);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, summary: result.meta.summary })}\n`);
