@@ -27,6 +27,8 @@ export interface StartOptions {
   onLog?: (line: string) => void;
   /** Give up waiting for "listening" after this long (default 60 s: a first llama start generates the model). */
   startTimeoutMs?: number;
+  /** The engine exits when this process's end of its stdin closes, even after a SIGKILL here (default true). */
+  lifeline?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -72,7 +74,9 @@ async function control(url: string, path: string, body?: unknown): Promise<unkno
 export function startEngine(cfg: EngineConfig = {}, opts: StartOptions = {}): Promise<EngineHandle> {
   installExitHook();
   const script = engineBundlePath();
-  const child = spawn(process.execPath, [script, '--config-json', JSON.stringify(cfg), '--stdin-lifeline'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lifeline = opts.lifeline ?? true;
+  const child = spawn(process.execPath, [script, '--config-json', JSON.stringify(cfg), ...(lifeline ? ['--stdin-lifeline'] : [])],
+    { stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const tail: string[] = [];
