@@ -1,6 +1,6 @@
 // Incremental run summary: add(run) per run as runs.jsonl streams in, finish() once. Only per-metric
 // number columns and a few sums are kept per group — never the run objects — so a million runs fit.
-import type { CallRecord, RunRecord } from '../types.js';
+import type { CallRecord, MultiAgentRunMetrics, RunRecord } from '../types.js';
 import { type ComparisonResult, compareSamples, DEFAULT_DETECT_PERCENT, ALPHA } from './compare.js';
 import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
 import { POWER_TARGET } from './power.js';
@@ -94,7 +94,7 @@ export class SummaryAccumulator {
       row[COMMAND + 2] = c.peak_rss_mb ?? NaN;
       row[COMMAND + 3] = c.cpu_ms ?? NaN;
     }
-    if (run.multiAgent) this.addMultiAgent(v, run);
+    if (run.multiAgent) this.addMultiAgent(v, run.run, run.multiAgent);
     v.main.table.addRow(run.run, row);
     v.main.tps.add(calls);
     if (v.scenario !== undefined) {
@@ -127,13 +127,12 @@ export class SummaryAccumulator {
   }
 
   /** Multi-agent run metrics go into the variant's row (already filled by the caller) and the overall table. */
-  private addMultiAgent(v: VariantState, run: RunRecord): void {
-    const ma = run.multiAgent!;
+  private addMultiAgent(v: VariantState, run: number, ma: MultiAgentRunMetrics): void {
     MULTI_AGENT_METRICS.forEach((m, i) => {
       this.maRow[i] = ma[m] ?? NaN;
     });
     this.row.set(this.maRow, MULTI);
-    this.multi.table.addRow(run.run, this.maRow);
+    this.multi.table.addRow(run, this.maRow);
     v.contention.runs++;
     if (ma.contention) {
       v.contention.flagged++;

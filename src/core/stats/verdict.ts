@@ -54,6 +54,10 @@ function sizeHint(v: VerdictInput): string {
   if (h.runsPerVariant === null) {
     return `; more than ${POWER_MAX_N.toLocaleString('en-US')} runs per variant would be needed to detect a ${h.detectPercent}% difference`;
   }
+  if (h.runsPerVariant <= Math.min(v.nA, v.nB)) {
+    // Enough runs already: the absence of a detection is itself informative.
+    return `; ${h.runsPerVariant.toLocaleString('en-US')} runs per variant would detect a ${h.detectPercent}% difference with power 0.8, so a real difference is likely smaller than ${h.detectPercent}%`;
+  }
   return `; about ${h.runsPerVariant.toLocaleString('en-US')} runs per variant would detect a ${h.detectPercent}% difference`;
 }
 

@@ -64,6 +64,16 @@ describe('stats/compare', () => {
       'no detectable difference on ttft_ms between B and A at n=5 vs 5 (B +0.020%, 95% CI [-1.8%, 1.8%], Welch p = 0.979); about 7 runs per variant would detect a 2% difference');
   });
 
+  it('enough runs and still nothing detected: says a real difference is likely smaller than 2%', () => {
+    const a = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100];
+    const b = [100.1, 101, 99.1, 100.4, 99.5, 100.3, 99.8, 100, 99.9, 100.1];
+    const c = compareSamples(a, b, { a: 'A', b: 'B', metric: 'decode_tps' });
+    assert.equal(c.detectable, false);
+    // scipy 1.17.1 nct with the observed sds (0.5375, 0.5138) and δ = 2: power 0.530 at n = 2, 0.928 at n = 3.
+    assert.equal(c.sampleSizeHint?.runsPerVariant, 3);
+    assert.match(c.verdict, /; 3 runs per variant would detect a 2% difference with power 0\.8, so a real difference is likely smaller than 2%$/);
+  });
+
   it('the detect percent is configurable and changes the run count', () => {
     const a = [100, 101, 99, 100.5, 99.5];
     const b = [100, 102, 98, 100.5, 99.6];
@@ -71,6 +81,12 @@ describe('stats/compare', () => {
     assert.equal(c.sampleSizeHint?.detectPercent, 0.5);
     assert.ok((c.sampleSizeHint?.runsPerVariant ?? 0) > 7);
     assert.match(c.verdict, /would detect a 0\.5% difference$/);
+  });
+
+  it('a difference too small to ever detect says "more than 10,000,000 runs"', () => {
+    const c = compareSamples([100, 200, 0, 150, 50], [101, 199, 1, 149, 52], { a: 'A', b: 'B', metric: 'decode_tps', detectPercent: 0.0001 });
+    assert.deepEqual(c.sampleSizeHint, { detectPercent: 0.0001, runsPerVariant: null });
+    assert.match(c.verdict, /; more than 10,000,000 runs per variant would be needed to detect a 0\.0001% difference$/);
   });
 
   it('equal means, zero variance on both sides: no difference, p = 1, g null', () => {
