@@ -1,0 +1,67 @@
+// Several calls on one client at once (multi-agent on one endpoint): each call is cancelled or
+// timed out on its own, and a call waiting for the engine's only slot shows it in queue_ms.
+import assert from 'node:assert/strict';
+import type { EngineHandle } from '../../../engine/api';
+import { callModel, type CallInput } from '../../../src/core/ollama/call';
+import type { GatewayClient } from '../../../src/core/ollama/client';
+import { estimateRtt } from '../../../src/core/ollama/probe';
+import { EnginePool, clientFor } from './engineHarness';
+
+const TTFT_MS = 30;
+const TPS = 100;
+const TOKENS = 20; // 30 ms + 200 ms per request
+
+describe('gateway: concurrent calls on one client', function () {
+  this.timeout(60_000);
+  const pool = new EnginePool();
+  let engine: EngineHandle;
+  let client: GatewayClient;
+
+  before(async () => {
+    engine = await pool.start({ mode: 'paced', parallel: 1, paced: { ttftMs: TTFT_MS, tokensPerSec: TPS, tokens: TOKENS } });
+    client = clientFor(engine);
+  });
+  after(() => pool.stopAll());
+
+  const base = (over: Partial<CallInput> = {}): CallInput => ({ client, model: 'tiny', api: 'generate', prompt: 'p', timeoutMs: 10_000, runStartMs: client.clock.now(), ...over });
+
+  it('a call waiting for the only slot: the wait is in queue_ms, not in server_ttft_ms', async () => {
+    await callModel(base());
+    const rtt = await estimateRtt(client);
+    const [first, second] = await Promise.all([callModel(base({ networkMs: rtt })), callModel(base({ networkMs: rtt }))]);
+    const [early, late] = first.record.metrics!.ttft_ms! < second.record.metrics!.ttft_ms! ? [first, second] : [second, first];
+    for (const r of [early, late]) {
+      assert.equal(r.record.status, 'ok');
+      assert.equal(r.record.metrics!.server_ttft_ms, TTFT_MS);
+    }
+    const serviceMs = TTFT_MS + (TOKENS / TPS) * 1000;
+    const lateQueue = late.record.metrics!.queue_ms!;
+    assert.ok(Math.abs(early.record.metrics!.queue_ms!) < 15, `first call queue ${early.record.metrics!.queue_ms} ms`);
+    assert.ok(lateQueue > serviceMs - 15 && lateQueue < serviceMs + 60, `second call queued ${lateQueue} ms, the first took ${serviceMs} ms`);
+    // Ollama counts the slot wait in total_duration only.
+    assert.ok(late.record.server!.total_duration / 1e6 > serviceMs + lateQueue - 15);
+  });
+
+  it('cancelling one call leaves the other call of the same client running', async () => {
+    const parallel = await pool.start({ mode: 'paced', parallel: 2, paced: { ttftMs: TTFT_MS, tokensPerSec: TPS, tokens: TOKENS } });
+    const c2 = clientFor(parallel);
+    const ac = new AbortController();
+    const cancelled = callModel({ ...base(), client: c2, signal: ac.signal, onChunk: (n) => { if (n === 3) ac.abort(); } });
+    const kept = callModel({ ...base(), client: c2 });
+    const [x, y] = await Promise.all([cancelled, kept]);
+    assert.equal(x.record.error?.code, 'E_ABORTED');
+    assert.equal(y.record.status, 'ok');
+    assert.equal(y.record.client.chunkMs.length, TOKENS);
+  });
+
+  it('a timeout of one call leaves the other call of the same client running', async () => {
+    await engine.configure({ mode: 'paced' });
+    // The second call starts once the first holds the only slot: it gets no byte for ~200 ms.
+    const later: { call?: ReturnType<typeof callModel> } = {};
+    const x = await callModel(base({ onChunk: (n) => { if (n === 1) later.call = callModel(base({ timeoutMs: 100 })); } }));
+    assert.ok(later.call, 'the second call started while the first held the slot');
+    const y = await later.call;
+    assert.equal(x.record.status, 'ok');
+    assert.equal(y.record.error?.code, 'E_TIMEOUT');
+  });
+});
