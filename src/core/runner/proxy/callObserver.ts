@@ -1,0 +1,221 @@
+// Builds the CallRecord of one /api/generate or /api/chat request seen by the recording proxy, from
+// the request body and the response bytes as they pass through. All times are the proxy's clock, in ms
+// after the request reached the proxy (for the program on the same host that is its send time).
+import { StringDecoder } from 'node:string_decoder';
+import type { CallRecord, CallStatus, ClientTimings, OllamaOptions, ServerFields } from '../../types';
+import type { ErrorCode } from '../../errors';
+import { deriveCallMetrics } from '../../metrics/callMetrics';
+import { serverFieldsOf } from '../../ollama/serverFields';
+import { classifyHttpStatus } from '../../ollama/classify';
+
+/** Request header a program may set to name the stage of a call (e.g. "analysis"); optional. */
+export const STAGE_HEADER = 'x-chimeraforge-stage';
+/** Non-streamed and error bodies are kept for parsing up to this size; a larger body is passed on, not parsed. */
+const MAX_KEPT_BODY = 16 << 20;
+
+export interface RequestFacts {
+  api: 'generate' | 'chat';
+  /** The request body as received (JSON text). */
+  body: Buffer;
+  stageHeader: string | null;
+  /** Default stage name when the program gives none (call1, call2 … in order of arrival). */
+  ordinal: number;
+  startedAt: string;
+  /** Clock time the request reached the proxy. */
+  sendAtMs: number;
+  runStartMs: number;
+  endpointName: string;
+  url: string;
+  coldThresholdMs?: number;
+  networkMs?: number | null;
+}
+
+interface ParsedRequest {
+  model: string;
+  options: OllamaOptions;
+  stream: boolean;
+  promptChars: number | undefined;
+}
+
+function parseRequest(facts: RequestFacts): ParsedRequest {
+  let b: Record<string, unknown> = {};
+  try {
+    const v: unknown = JSON.parse(facts.body.toString('utf8'));
+    if (v && typeof v === 'object' && !Array.isArray(v)) b = v as Record<string, unknown>;
+  } catch {
+    // Not JSON: the server will answer 400; the record keeps what is known.
+  }
+  const options = b.options && typeof b.options === 'object' && !Array.isArray(b.options) ? (b.options as OllamaOptions) : {};
+  let promptChars: number | undefined;
+  if (facts.api === 'generate' && typeof b.prompt === 'string') promptChars = b.prompt.length;
+  if (facts.api === 'chat' && Array.isArray(b.messages)) {
+    promptChars = b.messages.reduce((n: number, m: unknown) => n + (m && typeof (m as { content?: unknown }).content === 'string' ? (m as { content: string }).content.length : 0), 0);
+  }
+  // The Ollama server streams unless the body says "stream": false.
+  return { model: typeof b.model === 'string' ? b.model : '', options, stream: b.stream !== false, promptChars };
+}
+
+/** Generated text of one response object (generate: response/thinking; chat: message.content/thinking). */
+function contentOf(obj: Record<string, unknown>): { text: string; any: boolean } {
+  const msg = obj.message && typeof obj.message === 'object' ? (obj.message as Record<string, unknown>) : null;
+  const text = typeof obj.response === 'string' ? obj.response : typeof msg?.content === 'string' ? msg.content : '';
+  const thinking = typeof obj.thinking === 'string' ? obj.thinking : typeof msg?.thinking === 'string' ? msg.thinking : '';
+  return { text, any: text.length > 0 || thinking.length > 0 };
+}
+
+export class CallObserver {
+  private readonly req: ParsedRequest;
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+  private ndjson = false;
+  private status: number | null = null;
+  private headersAt: number | null = null;
+  private firstTokenMs: number | null = null;
+  private readonly chunkMs: number[] = [];
+  private textChars = 0;
+  private final: Record<string, unknown> | null = null;
+  private errorLine: string | null = null;
+  private malformed = false;
+  record: CallRecord | null = null;
+
+  constructor(private readonly facts: RequestFacts) {
+    this.req = parseRequest(facts);
+  }
+
+  get model(): string {
+    return this.req.model;
+  }
+
+  onHeaders(status: number, contentType: string | undefined, atMs: number): void {
+    this.status = status;
+    this.headersAt = atMs - this.facts.sendAtMs;
+    this.ndjson = status < 400 && (contentType ?? '').includes('application/x-ndjson');
+  }
+
+  /** One response chunk as it was forwarded; called after the bytes went on to the program. */
+  onChunk(chunk: Buffer, atMs: number): void {
+    if (!this.ndjson) {
+      if (this.keptBytes + chunk.length <= MAX_KEPT_BODY) this.kept.push(chunk);
+      this.keptBytes += chunk.length;
+      return;
+    }
+    this.partial += this.decoder.write(chunk);
+    let nl: number;
+    while ((nl = this.partial.indexOf('\n')) >= 0) {
+      this.line(this.partial.slice(0, nl), atMs);
+      this.partial = this.partial.slice(nl + 1);
+    }
+  }
+
+  private line(raw: string, atMs: number): void {
+    const text = raw.trim();
+    if (!text) return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      this.malformed = true;
+      return;
+    }
+    if (!obj || typeof obj !== 'object') {
+      this.malformed = true;
+      return;
+    }
+    const o = obj as Record<string, unknown>;
+    if (typeof o.error === 'string') {
+      this.errorLine ??= o.error;
+      return;
+    }
+    const c = contentOf(o);
+    if (c.any) {
+      const t = atMs - this.facts.sendAtMs;
+      this.chunkMs.push(t);
+      this.firstTokenMs ??= t;
+    }
+    this.textChars += c.text.length;
+    if (o.done === true) this.final = o;
+  }
+
+  /**
+   * Completes the record. `failure` is what the proxy saw go wrong on the connections (upstream
+   * unreachable or reset, the program disconnecting); otherwise the outcome is read from the response.
+   */
+  finish(endAtMs: number, failure: { code: ErrorCode; detail: string } | null): CallRecord {
+    if (this.record) return this.record;
+    if (this.ndjson) {
+      const rest = this.partial + this.decoder.end();
+      if (rest.trim()) this.line(rest, endAtMs);
+    }
+    const problem = failure ?? this.responseProblem();
+    const server: ServerFields | null = this.final ? serverFieldsOf(this.final) : null;
+    const timings: ClientTimings = {
+      sendOffsetMs: this.facts.sendAtMs - this.facts.runStartMs,
+      headersMs: this.headersAt,
+      firstTokenMs: this.firstTokenMs,
+      endMs: endAtMs - this.facts.sendAtMs,
+      chunkMs: this.chunkMs,
+    };
+    const doneReason = server?.done_reason;
+    const stage = this.facts.stageHeader || (doneReason === 'load' || doneReason === 'unload' ? doneReason : `call${this.facts.ordinal}`);
+    const status: CallStatus = problem === null ? 'ok' : 'failed';
+    this.record = {
+      stage,
+      endpoint: this.facts.endpointName,
+      url: this.facts.url,
+      model: this.req.model,
+      api: this.facts.api,
+      options: this.req.options,
+      stream: this.req.stream,
+      startedAt: this.facts.startedAt,
+      status,
+      server,
+      client: timings,
+      metrics: deriveCallMetrics(server, timings, { networkMs: this.facts.networkMs ?? null, coldThresholdMs: this.facts.coldThresholdMs }),
+      textChars: this.textChars,
+      ...(this.req.promptChars !== undefined ? { promptChars: this.req.promptChars } : {}),
+    };
+    if (problem) this.record.error = { code: problem.code, message: `${problem.detail} — endpoint '${this.facts.endpointName}' (${this.facts.url}), model '${this.req.model}' (recorded by the proxy)` };
+    this.kept = [];
+    return this.record;
+  }
+
+  /** What the complete response says went wrong, if anything. */
+  private responseProblem(): { code: ErrorCode; detail: string } | null {
+    if (this.status === null) return { code: 'E_UNREACHABLE', detail: 'no response' };
+    if (this.status >= 400) {
+      const body = Buffer.concat(this.kept).toString('utf8');
+      let message = body.trim();
+      try {
+        const v = JSON.parse(body) as { error?: unknown };
+        if (typeof v.error === 'string') message = v.error;
+      } catch {
+        // a plain-text error body is its own message
+      }
+      return classifyHttpStatus(this.status, message || `HTTP ${this.status}`);
+    }
+    if (!this.ndjson) return this.wholeBody();
+    if (this.errorLine !== null) return { code: 'E_MIDSTREAM', detail: `error inside the stream (HTTP 200): ${this.errorLine}` };
+    if (this.malformed) return { code: 'E_MALFORMED', detail: 'the server sent a line that is not JSON' };
+    if (!this.final) return { code: 'E_NO_DONE', detail: 'the stream ended without a done:true line' };
+    return null;
+  }
+
+  /** A non-streamed (application/json) answer: one object, the final one. */
+  private wholeBody(): { code: ErrorCode; detail: string } | null {
+    if (this.keptBytes > MAX_KEPT_BODY) return null;
+    let v: unknown;
+    try {
+      v = JSON.parse(Buffer.concat(this.kept).toString('utf8'));
+    } catch {
+      return { code: 'E_MALFORMED', detail: 'the server sent a body that is not JSON' };
+    }
+    if (!v || typeof v !== 'object') return { code: 'E_MALFORMED', detail: 'the server sent a body that is not a JSON object' };
+    const o = v as Record<string, unknown>;
+    if (typeof o.error === 'string') return { code: 'E_MIDSTREAM', detail: `error in a 200 response: ${o.error}` };
+    this.final = o;
+    this.textChars = contentOf(o).text.length;
+    return null;
+  }
+}
