@@ -62,7 +62,7 @@ describe('engine llama mode (official ollama client)', function () {
   it('generate and chat, not streamed; any UTF-8 prompt tokenizes', async () => {
     const g = await client.generate({ model: 'tiny', prompt: 'naïve café — 雪 ❄', options: { num_predict: 16, seed: 1 } });
     assert.equal(g.done, true);
-    assert.ok(g.response.length > 0);
+    assert.ok((g.response ?? '').length > 0);
     assertTimings(g, 16);
     const c = await client.chat({ model: 'tiny', messages: [{ role: 'system', content: 'be short' }, { role: 'user', content: 'hello' }], options: { num_predict: 12, seed: 2 } });
     assert.equal(c.message.role, 'assistant');
@@ -82,14 +82,14 @@ describe('engine llama mode (official ollama client)', function () {
   });
 
   it('same seed and prompt give the same text; another seed another text', async () => {
-    const run = async (seed: number): Promise<string> => (await client.generate({ model: 'tiny', prompt: 'reproduce', options: { seed, num_predict: 32, temperature: 0.9 } })).response;
+    const run = async (seed: number): Promise<string> => (await client.generate({ model: 'tiny', prompt: 'reproduce', options: { seed, num_predict: 32, temperature: 0.9 } })).response ?? '';
     const a = await run(7);
     assert.equal(await run(7), a);
     assert.notEqual(await run(8), a);
   });
 
   it('stop strings end the text before the stop with done_reason "stop"', async () => {
-    const free = (await client.generate({ model: 'tiny', prompt: 'stop test', options: { seed: 3, num_predict: 40 } })).response;
+    const free = (await client.generate({ model: 'tiny', prompt: 'stop test', options: { seed: 3, num_predict: 40 } })).response ?? '';
     const stopAt = free.slice(8, 10);
     const r = await client.generate({ model: 'tiny', prompt: 'stop test', options: { seed: 3, num_predict: 40, stop: [stopAt] } });
     assert.equal(r.done_reason, 'stop');
