@@ -2,6 +2,7 @@
 // Power uses the noncentral t: df = Welch–Satterthwaite for equal n, ncp = δ / √((sa² + sb²)/n);
 // both rejection tails are counted. With sa = sb it equals R's power.t.test(strict = TRUE).
 import { noncentralTCdf, tQuantile } from './distributions.js';
+import { welchDf } from './twoSample.js';
 
 export const POWER_ALPHA = 0.05;
 export const POWER_TARGET = 0.8;
@@ -13,7 +14,7 @@ export function welchPower(sa: number, sb: number, n: number, delta: number, alp
   const va = sa * sa;
   const vb = sb * sb;
   if (va + vb === 0) return delta === 0 ? alpha : 1;
-  const df = ((va + vb) ** 2 * (n - 1)) / (va * va + vb * vb);
+  const df = welchDf(va, n, vb, n);
   const ncp = Math.abs(delta) / Math.sqrt((va + vb) / n);
   const crit = tQuantile(1 - alpha / 2, df);
   return 1 - noncentralTCdf(crit, df, ncp) + noncentralTCdf(-crit, df, ncp);

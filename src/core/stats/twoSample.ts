@@ -26,9 +26,11 @@ export interface WelchResult {
   ci95: [number, number];
 }
 
-/** Welch–Satterthwaite degrees of freedom of Σ uᵢ where uᵢ = sᵢ²/nᵢ. */
+/** Welch–Satterthwaite degrees of freedom of Σ uᵢ where uᵢ = sᵢ²/nᵢ (shares of the sum, so tiny u cannot underflow). */
 export function welchDf(ua: number, na: number, ub: number, nb: number): number {
-  return (ua + ub) ** 2 / ((ua * ua) / (na - 1) + (ub * ub) / (nb - 1));
+  const ra = ua / (ua + ub);
+  const rb = ub / (ua + ub);
+  return 1 / ((ra * ra) / (na - 1) + (rb * rb) / (nb - 1));
 }
 
 /** Welch's two-sided t-test and 95% CI of b − a; null when a group has n < 2 or both variances are 0. */

@@ -44,6 +44,14 @@ describe('stats/twoSample', () => {
     close(w.df, 2);
   });
 
+  it('Welch df survives variances small enough to underflow when squared', () => {
+    // Same data scaled by 1e-100 (u² ≈ 1e-400 would underflow to 0): df and p are scale-free (df 17.776 for the sleep data).
+    const w = welchTest(moments(SLEEP_2.map((x) => x * 1e-100)), moments(SLEEP_1.map((x) => x * 1e-100)));
+    assert.ok(w);
+    close(w.df, 17.776473516178488);
+    close(w.p, 0.0793941401873583);
+  });
+
   it('ratio CI (delta method on log) on seeded data', () => {
     // Reference: the same formula evaluated in numpy/scipy: exp(log(mb/ma) ± t(.975, df_log)·√(va/(na·ma²) + vb/(nb·mb²))).
     const ci = ratioCi95(moments(SEEDED_A), moments(SEEDED_B));
