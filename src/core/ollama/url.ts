@@ -2,6 +2,14 @@
 // confusing connection error in the middle of a run.
 import { ChimeraError } from '../errors';
 
+/** Ports fetch refuses to connect to (WHATWG Fetch "bad port" list): fail early with a clear message. */
+const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113,
+  115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556,
+  563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+  6669, 6697, 10080,
+]);
+
 /**
  * Returns the normalized base URL (no trailing slash) of an endpoint. Accepts http(s) URLs and,
  * like OLLAMA_HOST and ollama-js, a bare `host:port` (taken as http). Anything else is E_BAD_INPUT.
@@ -36,6 +44,12 @@ export function validateEndpointUrl(name: string, raw: string): string {
   // ollama-js, like Ollama, defaults a scheme-less host to port 11434.
   const schemeLess = withScheme !== text;
   const port = url.port || (schemeLess ? (/:\d+(\/|$)/.test(text) ? '80' : '11434') : '');
+  if (port && FETCH_BAD_PORTS.has(Number(port))) {
+    throw new ChimeraError('E_BAD_INPUT', `endpoint '${name}': port ${port} is one that fetch refuses to connect to`, {
+      where: `endpoint ${name}`,
+      hint: 'run the server on another port (Ollama\'s default is 11434)',
+    });
+  }
   const host = port ? `${url.hostname}:${port}` : url.hostname;
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${host}${path}`;

@@ -120,6 +120,13 @@ describe('gateway × fault engine: typed errors', function () {
     assert.deepEqual(written, []);
   });
 
+  it('an unknown host name → E_UNREACHABLE (DNS)', async () => {
+    const dns = createGatewayClient({ url: 'http://no-such-host.invalid:11434', name: 'dns' });
+    const { record } = await callModel(base({ client: dns }));
+    assert.equal(record.error?.code, 'E_UNREACHABLE');
+    assert.match(record.error!.message, /ENOTFOUND|EAI_AGAIN/);
+  });
+
   it('an unreachable port → E_UNREACHABLE quickly, no server fields', async () => {
     const port = await deadPort();
     const dead = createGatewayClient({ url: `http://127.0.0.1:${port}`, name: 'b' });
@@ -129,5 +136,12 @@ describe('gateway × fault engine: typed errors', function () {
     assert.match(record.error!.message, /ECONNREFUSED/);
     assert.match(record.error!.message, new RegExp(`endpoint 'b' \\(http://127\\.0\\.0\\.1:${port}\\)`));
     assert.equal(record.client.headersMs, null);
+    const { getVersion } = await import('../../../src/core/ollama/endpoint');
+    await assert.rejects(getVersion(dead), (e: unknown) => {
+      assert.ok(e instanceof Error && (e as { code?: string }).code === 'E_UNREACHABLE');
+      assert.equal(e.message, `endpoint 'b' (http://127.0.0.1:${port}) is not reachable: no response (ECONNREFUSED)`);
+      assert.equal((e as { hint?: string }).hint, `start the server: \`ollama serve\` (OLLAMA_HOST=127.0.0.1:${port} for this address) or the embedded engine: \`chimeraforge engine --port ${port}\`; check the URL of endpoint 'b'`);
+      return true;
+    });
   });
 });

@@ -15,7 +15,7 @@ describe('validateEndpointUrl', () => {
   ];
   for (const [input, expected] of ok) it(`${JSON.stringify(input)} → ${expected}`, () => assert.equal(validateEndpointUrl('default', input), expected));
 
-  const bad = ['ftp://127.0.0.1:11434', 'file:///tmp/x', 'ws://127.0.0.1:11434', 'http://', 'http://user:pw@host:1', 'http://h:1/?q=1', 'http://exa mple:1'];
+  const bad = ['http://127.0.0.1:6000', 'gpu-box:6666', 'ftp://127.0.0.1:11434', 'file:///tmp/x', 'ws://127.0.0.1:11434', 'http://', 'http://user:pw@host:1', 'http://h:1/?q=1', 'http://exa mple:1'];
   for (const input of bad) {
     it(`${JSON.stringify(input)} → E_BAD_INPUT naming the endpoint`, () => {
       assert.throws(() => validateEndpointUrl('b', input), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT') && e.message.includes("endpoint 'b'") && e.where === 'endpoint b');
