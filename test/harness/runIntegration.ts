@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser } from './browser';
+import { interruptedBy } from './cleanup';
 import { startCodeServer } from './codeServer';
 import { makeWorkspace } from './workspace';
 
@@ -69,8 +70,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (c) => process.exit(c),
+  (c) => process.exit(interruptedBy() ? 130 : c),
   (e) => {
+    if (interruptedBy()) process.exit(130);
     console.error('extension host suite could not run:', e instanceof Error ? e.message : e);
     process.exit(2);
   },
