@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startEngine, type EngineHandle } from '../../../engine/api';
+import type { ExperimentFile, ImplementationSpec } from '../../../src/core/experiment/types';
+import { NO_CALLS_REASON, runCommandKind } from '../../../src/core/runner/kinds/command';
+import { contextFor, tmp, writeSampleData } from './helpers';
+
+const AGENTS = resolve(__dirname, '../../../examples/agents');
+const node = process.execPath;
+const agentArgs = ['--data', '${workspace}/data', '--out', '${run_dir}', '--base-url', '${endpoint}', '--model', '${model}', '--options', '${options_json}'];
+const IMPLS: ImplementationSpec[] = [
+  { name: 'node', argv: [node, join(AGENTS, 'node-agent.mjs'), ...agentArgs] },
+  { name: 'python', argv: ['python3', join(AGENTS, 'python_agent.py'), ...agentArgs] },
+];
+
+describe('command kind (external implementations)', function () {
+  this.timeout(120_000);
+  let engine: EngineHandle;
+  let ws: string;
+  const experiment = (implementations: ImplementationSpec[], extra: Partial<ExperimentFile> = {}): ExperimentFile => ({
+    title: 'impl A vs B', kind: 'command', model: 'tiny:latest', endpoints: { default: engine.url }, maxTokens: 16, repetitions: 1, warmup: 0, implementations, ...extra,
+  });
+
+  before(async () => {
+    engine = await startEngine({ mode: 'llama' });
+    ws = tmp('command');
+    writeSampleData(ws);
+  });
+  after(async () => {
+    await engine?.stop();
+  });
+
+  for (const impl of IMPLS) {
+    it(`runs the ${impl.name} example agent through the recording proxy`, async () => {
+      const ctx = contextFor(experiment(IMPLS), ws, impl.name);
+      const o = await runCommandKind(ctx);
+      assert.equal(o.status, 'ok', o.error);
+      assert.equal(o.valid, true, o.invalidReason);
+      const c = o.command!;
+      assert.equal(c.exitCode, 0);
+      assert.equal(c.callsSource, 'proxy');
+      assert.deepEqual(o.calls.map((x) => x.stage), ['analysis', 'report']);
+      for (const call of o.calls) {
+        assert.equal(call.status, 'ok');
+        assert.equal(call.model, 'tiny:latest');
+        assert.deepEqual(call.options, { num_predict: 16 });
+        assert.equal(call.server?.eval_count, 16);
+        assert.equal(call.url, engine.url);
+        assert.ok(call.client.firstTokenMs !== null && call.client.sendOffsetMs >= 0);
+      }
+      // The analysis prompt carries the inventory of the three sample files.
+      assert.ok(o.calls[0].promptChars! > 300);
+      assert.ok(c.startup_ms !== null && c.startup_ms > 0 && c.startup_ms < c.process_wall_ms, `startup ${c.startup_ms} of ${c.process_wall_ms} ms`);
+      assert.ok(c.peak_rss_mb !== null && c.peak_rss_mb > 5 && c.peak_rss_mb < 1000, `rss ${c.peak_rss_mb} MiB`);
+      assert.ok(c.cpu_ms !== null && c.cpu_ms > 0);
+      assert.ok(o.wallMs >= c.process_wall_ms);
+      const report = readFileSync(join(ws, 'outputs', `run${ctx.planned.index}`, 'report.md'), 'utf8');
+      assert.match(report, /^# Technical Report\n\nModel: tiny:latest\nOptions: \{"num_predict":16\}\nFiles analysed: 3\n/);
+      console.log(`      ${impl.name}: startup ${c.startup_ms!.toFixed(1)} ms, process ${c.process_wall_ms.toFixed(1)} ms, peak RSS ${c.peak_rss_mb!.toFixed(1)} MiB, CPU ${c.cpu_ms} ms (${c.samples} samples)`);
+    });
+  }
+
+  it('both examples send the same prompts (only the implementation differs)', async () => {
+    const x = experiment(IMPLS, { options: { seed: 3, temperature: 0 } });
+    const [a, b] = [await runCommandKind(contextFor(x, ws, 'node')), await runCommandKind(contextFor(x, ws, 'python'))];
+    assert.deepEqual(a.calls.map((c) => c.promptChars), b.calls.map((c) => c.promptChars));
+    assert.deepEqual(a.calls.map((c) => c.textChars), b.calls.map((c) => c.textChars));
+  });
+
+  it('takes self-reported calls when the program bypasses the proxy', async () => {
+    const direct: ImplementationSpec = { name: 'direct', argv: [node, join(AGENTS, 'node-agent.mjs'), '--data', 'data', '--out', '${run_dir}', '--base-url', engine.url, '--model', '${model}', '--options', '${options_json}', '--self-report'] };
+    const o = await runCommandKind(contextFor(experiment([direct]), ws, 'direct'));
+    assert.equal(o.status, 'ok', o.error);
+    assert.equal(o.command?.callsSource, 'self-report');
+    assert.equal(o.command?.startup_ms, null);
+    assert.deepEqual(o.calls.map((c) => c.stage), ['analysis', 'report']);
+    assert.ok(o.calls.every((c) => c.server?.eval_count === 16 && c.client.chunkMs.length > 0 && c.metrics?.decode_tps !== null));
+  });
+
+  it('fills the placeholders and gives the program the proxy as OLLAMA_HOST', async () => {
+    const script = 'console.log(JSON.stringify({ argv: process.argv.slice(1), host: process.env.OLLAMA_HOST, cwd: process.cwd(), out: process.env.OUT }))';
+    const impl: ImplementationSpec = { name: 'echo', argv: [node, '-e', script, '${model}', '${options_json}', '${variant}', '$(echo hi)'], cwd: 'data', env: { OUT: '${run_dir}' } };
+    const ctx = contextFor(experiment([impl], { variants: [{ name: 'hot', options: { temperature: 0.9 } }] }), ws, 'echo@hot');
+    const o = await runCommandKind(ctx);
+    const seen = JSON.parse(o.command!.stdoutTail) as { argv: string[]; host: string; cwd: string; out: string };
+    assert.deepEqual(seen.argv, ['tiny:latest', '{"temperature":0.9,"num_predict":16}', 'echo@hot', '$(echo hi)']);
+    assert.match(seen.host, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(seen.host, engine.url);
+    assert.equal(seen.cwd, join(ws, 'data'));
+    assert.equal(seen.out, join(ws, 'outputs', `run${ctx.planned.index}`));
+    assert.ok(existsSync(seen.out));
+    // It made no LLM call: a clean exit, but not a measurement.
+    assert.equal(o.status, 'ok');
+    assert.equal(o.valid, false);
+    assert.equal(o.invalidReason, NO_CALLS_REASON);
+    assert.equal(o.command?.callsSource, 'none');
+    assert.equal(o.command?.startup_ms, null);
+  });
+
+  const failures: [string, ImplementationSpec, string, RegExp][] = [
+    ['a missing program', { name: 'ghost', argv: ['./no-such-agent', '--x'] }, 'E_COMMAND', /implementation "ghost" \(\.\/no-such-agent\) could not start: program not found \[ENOENT\]/],
+    ['a non-zero exit', { name: 'crash', argv: [node, '-e', 'console.error("model refused"); process.exit(7)'] }, 'E_COMMAND', /implementation "crash" \(.*node\) exited with code 7: model refused/],
+    ['a missing working directory', { name: 'nowhere', argv: [node, '-v'], cwd: 'no/such/dir' }, 'E_COMMAND', /working directory .*no\/such\/dir does not exist/],
+    ['an unknown placeholder', { name: 'typo', argv: [node, '${modle}'] }, 'E_BAD_INPUT', /unknown placeholder \$\{modle\}/],
+  ];
+  for (const [what, impl, code, message] of failures) {
+    it(`fails the run for ${what}`, async () => {
+      const o = await runCommandKind(contextFor(experiment([impl]), ws, impl.name));
+      assert.equal(o.status, 'failed');
+      assert.equal(o.valid, false);
+      assert.equal(o.errorCode, code);
+      assert.match(o.error ?? '', message);
+    });
+  }
+
+  it('cancel kills the program and the run is cancelled', async () => {
+    const ac = new AbortController();
+    const impl: ImplementationSpec = { name: 'hang', argv: [node, '-e', 'fetch(process.env.OLLAMA_HOST + "/api/tags").then(() => setInterval(() => {}, 1000))'] };
+    const ctx = contextFor(experiment([impl]), ws, 'hang', ac.signal);
+    setTimeout(() => ac.abort(), 1500);
+    const o = await runCommandKind(ctx);
+    assert.equal(o.status, 'cancelled');
+    assert.equal(o.errorCode, 'E_ABORTED');
+    assert.equal(o.command?.signal, 'SIGTERM');
+    assert.ok(o.command!.startup_ms! > 0 && o.command!.startup_ms! < o.command!.process_wall_ms);
+  });
+
+  it('stops a hung program at 10 × timeoutMs', async () => {
+    const impl: ImplementationSpec = { name: 'hung', argv: [node, '-e', 'setInterval(() => {}, 1000)'] };
+    const o = await runCommandKind(contextFor(experiment([impl], { timeoutMs: 50 }), ws, 'hung'));
+    assert.equal(o.status, 'failed');
+    assert.equal(o.errorCode, 'E_TIMEOUT');
+    assert.match(o.error ?? '', /longer than 500 ms \(10 × timeoutMs\)/);
+  });
+});
