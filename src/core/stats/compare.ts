@@ -90,7 +90,7 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
     sampleSizeHint = { detectPercent, runsPerVariant: welchSampleSize(Math.sqrt(ma.variance), Math.sqrt(mb.variance), delta, { alpha: ALPHA }) };
   }
 
-  const change = describeChange(ratio, rci);
+  const change = describeChange(ratio, ci95, ma.mean);
   const result: ComparisonResult = {
     a: opts.a,
     b: opts.b,

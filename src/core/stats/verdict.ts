@@ -21,11 +21,15 @@ export interface VerdictInput {
   degenerate?: string;
 }
 
-/** Signed percent change of b against a, (ratio − 1) × 100, and its CI from the ratio CI. */
-export function describeChange(ratio: number | null, ratioCi: [number, number] | null): { percent: number | null; percentCi95: [number, number] | null } {
+/**
+ * Signed percent change of b against a, (ratio − 1) × 100, and its CI: the Welch CI of the difference
+ * expressed as % of a's mean — the same interval the p-value tests, so a verdict never calls a change
+ * "not detectable" while quoting a CI that excludes zero (the delta-method ratio CI stays in ratioCi95).
+ */
+export function describeChange(ratio: number | null, diffCi: [number, number] | null, meanA: number): { percent: number | null; percentCi95: [number, number] | null } {
   return {
     percent: ratio === null ? null : (ratio - 1) * 100,
-    percentCi95: ratioCi === null ? null : [(ratioCi[0] - 1) * 100, (ratioCi[1] - 1) * 100],
+    percentCi95: diffCi === null || ratio === null || !(meanA > 0) ? null : [(diffCi[0] / meanA) * 100, (diffCi[1] / meanA) * 100],
   };
 }
 

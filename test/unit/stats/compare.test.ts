@@ -7,6 +7,15 @@ function close(actual: number | null | undefined, expected: number, rel = 1e-7):
 }
 
 describe('stats/compare', () => {
+  it('quotes the Welch CI (as % of A) so "not detectable" never comes with a CI that excludes zero', () => {
+    // Hand check for the slower-decode case below: diff −4, se 0.5, t(0.975, 8) 2.306 → [−5.153, −2.847] → [−4.95%, −2.74%] of 104.
+    const c = compareSamples([104, 105, 103, 104.5, 103.5], [100, 101, 99, 100.5, 99.5], { a: 'A', b: 'B', metric: 'decode_tps' });
+    assert.ok(Math.abs(c.percentCi95![0] - -4.955) < 0.01 && Math.abs(c.percentCi95![1] - -2.738) < 0.01, String(c.percentCi95));
+    const wide = compareSamples([100, 140, 90, 130, 95], [110, 150, 95, 150, 100], { a: 'A', b: 'B', metric: 'decode_tps' });
+    assert.equal(wide.detectable, false);
+    assert.ok(wide.percentCi95![0] < 0 && wide.percentCi95![1] > 0, String(wide.percentCi95));
+  });
+
   it('seeded variants: Welch p and CI match scipy, ratio, g and bootstrap are filled, verdict says faster', () => {
     // Reference: scipy 1.17.1 ttest_ind(b, a, equal_var=False): p = 0.0017649225985165988,
     // confidence_interval() = [3.0265143213794534, 10.340985678620553]; ratio CI and g from numpy (see twoSample.test.ts).
@@ -25,7 +34,7 @@ describe('stats/compare', () => {
     assert.equal(c.nB, 7);
     assert.ok(c.bootstrapCi95 && c.bootstrapCi95[0] > 0);
     assert.deepEqual(c.bootstrap, { resamples: 2000, seed: 20240611 });
-    assert.equal(c.verdict, 'chimera is 6.7% faster than baseline on decode_tps (95% CI [3.0%, 10.6%], Welch p = 0.002, n=8 vs 7)');
+    assert.equal(c.verdict, 'chimera is 6.7% faster than baseline on decode_tps (95% CI [3.1%, 10.4%], Welch p = 0.002, n=8 vs 7)');
   });
 
   it('is deterministic: same input, same comparison (bootstrap included)', () => {
@@ -39,10 +48,10 @@ describe('stats/compare', () => {
   // direction ((ratio − 1) going up, (1 − ratio) going down); p from scipy ttest_ind(equal_var=False).
   const directions: [string, number[], number[], string][] = [
     ['decode_tps', [100, 101, 99, 100.5, 99.5], [104, 105, 103, 104.5, 103.5], 'B is 4.0% faster than A on decode_tps (95% CI [2.8%, 5.2%], Welch p < 0.001, n=5 vs 5)'],
-    ['decode_tps', [104, 105, 103, 104.5, 103.5], [100, 101, 99, 100.5, 99.5], 'B is 3.8% slower than A on decode_tps (95% CI [2.8%, 4.9%], Welch p < 0.001, n=5 vs 5)'],
-    ['ttft_ms', [104, 105, 103, 104.5, 103.5], [100, 101, 99, 100.5, 99.5], 'B is 3.8% faster than A on ttft_ms (95% CI [2.8%, 4.9%], Welch p < 0.001, n=5 vs 5)'],
+    ['decode_tps', [104, 105, 103, 104.5, 103.5], [100, 101, 99, 100.5, 99.5], 'B is 3.8% slower than A on decode_tps (95% CI [2.7%, 5.0%], Welch p < 0.001, n=5 vs 5)'],
+    ['ttft_ms', [104, 105, 103, 104.5, 103.5], [100, 101, 99, 100.5, 99.5], 'B is 3.8% faster than A on ttft_ms (95% CI [2.7%, 5.0%], Welch p < 0.001, n=5 vs 5)'],
     ['e2e_ms', [100, 101, 99, 100.5, 99.5], [104, 105, 103, 104.5, 103.5], 'B is 4.0% slower than A on e2e_ms (95% CI [2.8%, 5.2%], Welch p < 0.001, n=5 vs 5)'],
-    ['peak_rss_mb', [100, 101, 99, 100.5, 99.5], [50, 51, 49, 50.5, 49.5], 'B is 50.0% smaller than A on peak_rss_mb (95% CI [49.0%, 51.0%], Welch p < 0.001, n=5 vs 5)'],
+    ['peak_rss_mb', [100, 101, 99, 100.5, 99.5], [50, 51, 49, 50.5, 49.5], 'B is 50.0% smaller than A on peak_rss_mb (95% CI [48.8%, 51.2%], Welch p < 0.001, n=5 vs 5)'],
   ];
   for (const [metric, a, b, verdict] of directions) {
     it(`verdict: ${verdict}`, () => {

@@ -46,7 +46,8 @@ function outcomeOf(agents: AgentRecord[], results: WorkflowResult[], ctx: RunCon
     valid: !failed && invalid === null,
     ...(invalid ? { invalidReason: invalid } : {}),
     wallMs,
-    calls: agents.flatMap((a) => a.calls),
+    // Calls live under agents[] only (PRODUCT.md §5): copying them to run.calls would double runs.jsonl.
+    calls: [],
     agents,
   };
 }
