@@ -164,6 +164,27 @@ describe('engine llama mode: slots, queue, two instances', function () {
     }
   });
 
+  it('serves tiny and mid side by side; a positive EOS bias gives natural stops', async () => {
+    const e = await startEngine({ mode: 'llama', models: ['tiny', 'mid:latest'], eosBias: 1 });
+    try {
+      const c = new Ollama({ host: e.url });
+      const { models } = await c.list();
+      assert.deepEqual(models.map((m) => [m.name, m.details.parameter_size]), [['tiny:latest', '141.12K'], ['mid:latest', '3.65M']]);
+      assert.ok(models[1].size > 14_000_000);
+      const reasons: string[] = [];
+      for (const seed of [1, 2, 3, 4, 5, 6]) {
+        const r = await c.generate({ model: 'tiny', prompt: 'stop soon', options: { seed, num_predict: 300 } });
+        reasons.push(r.done_reason);
+      }
+      assert.ok(reasons.includes('stop'), reasons.join(','));
+      const mid = await c.generate({ model: 'mid', prompt: 'bigger model', options: { seed: 1, num_predict: 8 } });
+      assert.ok((mid.eval_count ?? 0) <= 8 && mid.prompt_eval_count > 0);
+      assert.equal((await c.ps()).models.length, 2, 'both stay loaded');
+    } finally {
+      await e.stop();
+    }
+  });
+
   it('two instances on two ports serve at the same time', async () => {
     const [a, b] = await startEngines(2, { mode: 'llama' });
     try {

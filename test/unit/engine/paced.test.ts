@@ -41,8 +41,9 @@ describe('engine paced mode (HTTP)', function () {
     }
     const ttft = median(ttfts);
     const gap = median(gaps);
-    assert.ok(ttft >= 79 && ttft < 95, `client TTFT ${ttft.toFixed(2)} ms for a scheduled 80 ms`);
-    assert.ok(Math.abs(gap - 20) < 3, `median gap ${gap.toFixed(2)} ms for 50 tok/s`);
+    // Never early; late only by the machine's noise (2 shared cores), so the upper bound is generous.
+    assert.ok(ttft >= 79.5 && ttft < 130, `client TTFT ${ttft.toFixed(2)} ms for a scheduled 80 ms`);
+    assert.ok(gap > 17 && gap < 25, `median gap ${gap.toFixed(2)} ms for 50 tok/s`);
   });
 
   it('per-request paced_* options and num_predict change the schedule', async () => {
@@ -80,8 +81,9 @@ describe('engine paced mode (HTTP)', function () {
     assert.equal(f2.prompt_eval_duration, 100_000_000);
     assert.equal(f2.eval_duration, 100_000_000);
     assert.equal(f2.load_duration, undefined, 'waiting for a slot is not load time');
-    const waitedNs = (f2.total_duration as number) - (f1.total_duration as number);
-    assert.ok(waitedNs > 150_000_000 && waitedNs < 200_000_000, `second waited ${waitedNs / 1e6} ms`);
+    // The second arrived while the first (200 ms of schedule) ran: it waited for the rest of it.
+    const waitedNs = (f2.total_duration as number) - 200_000_000;
+    assert.ok(waitedNs > 40_000_000 && waitedNs <= (f1.total_duration as number), `second waited ${waitedNs / 1e6} ms`);
     assert.ok((await e.stats()).rejectedBusy >= 1);
   });
 
@@ -91,7 +93,7 @@ describe('engine paced mode (HTTP)', function () {
     let ps = (await (await fetch(`${e.url}/api/ps`)).json()) as { models: { name: string; expires_at: string; size_vram: number }[] };
     assert.equal(ps.models[0].name, 'tiny:latest');
     const left = Date.parse(ps.models[0].expires_at) - Date.now();
-    assert.ok(left > 500 && left <= 1000, `expires in ${left} ms`);
+    assert.ok(left > 200 && left <= 1000, `expires in ${left} ms`);
     await new Promise((r) => setTimeout(r, 1400));
     ps = (await (await fetch(`${e.url}/api/ps`)).json()) as typeof ps;
     assert.deepEqual(ps.models, [], 'expired after keep_alive');
@@ -115,6 +117,21 @@ describe('engine paced mode (HTTP)', function () {
     } finally {
       await e.configure({ paced: { loadMs: 0 } });
     }
+  });
+
+  it('a client that goes away mid-stream frees its slot', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${e.url}/api/generate`, { method: 'POST', signal: ac.signal,
+      body: JSON.stringify({ model: 'tiny', prompt: 'long', options: { paced_ttft_ms: 0, paced_tps: 20, paced_tokens: 100 } }) });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    await new Promise((r) => setTimeout(r, 100));
+    const s = await e.stats();
+    assert.equal(s.inFlight, 0);
+    assert.equal(s.waiting, 0);
+    const next = await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: 'after', options: { paced_ttft_ms: 0, paced_tokens: 2 } });
+    assert.equal(split(next).final?.done, true, 'the single slot is free again');
   });
 
   it('control routes: stats count requests; config rejects unknown keys', async () => {
