@@ -54,10 +54,10 @@ export const MULTI_AGENT_METRIC_DEFINITIONS: Readonly<Record<string, string>> = 
 
 /** External-implementation (command) run metrics (PRODUCT.md §2.3). */
 export const COMMAND_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
-  startup_ms: 'Start-up time (ms): process spawn → first request reaching the endpoint, measured (not estimated).',
+  startup_ms: 'Start-up time (ms): process spawn → first request (any path) reaching the recording proxy in front of the endpoint, monotonic clock; measured, not estimated. Null when no request reached the proxy.',
   process_wall_ms: 'Process wall time (ms): spawn → exit.',
-  peak_rss_mb: 'Peak resident set size (MiB) of the process tree, sampled from /proc during the run.',
-  cpu_ms: 'CPU time (ms) = user + system CPU time of the process.',
+  peak_rss_mb: 'Peak resident set size (MiB) of the process tree (the program and its descendants), sampled every 25 ms from /proc/<pid>/status: the largest Σ VmRSS in one sample, or the program\'s own VmHWM if higher. Null without /proc (not Linux).',
+  cpu_ms: 'CPU time (ms) = user + system time of the process tree (utime + stime, plus cutime + cstime of waited-for children) from /proc/<pid>/stat, in the last sample before exit (every 25 ms; CPU of the final ≤ 25 ms can be missing). Null without /proc.',
 };
 
 /** Aggregate definitions used in summaries; never silently mixed. */
