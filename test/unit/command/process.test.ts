@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChimeraError } from '../../../src/core/errors';
 import { systemClock } from '../../../src/core/ports';
 import { fillCommand, fillPlaceholders, type PlaceholderValues } from '../../../src/core/runner/process/placeholders';
-import { parseStat, parseStatusMemory } from '../../../src/core/runner/process/procSampler';
+import { parseStat, parseStatusMemory, PROC_SAMPLE_INTERVAL_MS } from '../../../src/core/runner/process/procSampler';
+import { COMMAND_METRIC_DEFINITIONS } from '../../../src/core/metrics/definitions';
 import { parseSelfReport } from '../../../src/core/runner/process/selfReport';
 import { runProcess, TAIL_CHARS, type ProcessOptions } from '../../../src/core/runner/process/spawn';
 
@@ -52,6 +54,10 @@ describe('/proc parsing', () => {
   it('reads VmRSS and VmHWM in kB, 0 when absent (zombie)', () => {
     assert.deepEqual(parseStatusMemory('Name:\tnode\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\n'), { rssKb: 40960, hwmKb: 51200 });
     assert.deepEqual(parseStatusMemory('Name:\tx\nState:\tZ (zombie)\n'), { rssKb: 0, hwmKb: 0 });
+  });
+  it('the metric definitions and the contract state the sampling interval in use', () => {
+    for (const name of ['peak_rss_mb', 'cpu_ms']) assert.match(COMMAND_METRIC_DEFINITIONS[name], new RegExp(`every ${PROC_SAMPLE_INTERVAL_MS} ms`));
+    assert.match(readFileSync(join(__dirname, '../../../docs/IMPLEMENTATIONS.md'), 'utf8'), new RegExp(`sampled every ${PROC_SAMPLE_INTERVAL_MS} ms`));
   });
 });
 

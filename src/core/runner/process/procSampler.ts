@@ -4,7 +4,7 @@
 // the tree's own members: a pid seen once as unrelated stays unrelated.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-/** Default sampling interval (ms); stated in the metric definitions. */
+/** Default sampling interval (ms); stated in COMMAND_METRIC_DEFINITIONS and docs/IMPLEMENTATIONS.md (a test keeps them equal). */
 export const PROC_SAMPLE_INTERVAL_MS = 25;
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat, fixed at 100 by the Linux user ABI. */
 const CLOCK_TICKS_PER_SECOND = 100;
