@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { Ollama, type ChatResponse, type GenerateResponse } from 'ollama';
 import { startEngine, startEngines, type EngineHandle } from '../../../engine/api';
+import { ensureModelFile, specFor } from '../../../engine/gguf/cache';
 import { ensureEngineBundle } from './helpers';
 
 const SIX = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const;
@@ -31,7 +32,7 @@ describe('engine llama mode (official ollama client)', function () {
     assert.equal(models.length, 1);
     const m = models[0];
     assert.equal(m.name, 'tiny:latest');
-    assert.match(m.digest, /^[0-9a-f]{64}$/);
+    assert.equal(m.digest, (await ensureModelFile(specFor('tiny', -20))).digest, 'sha256 of the served file');
     assert.ok(m.size > 500_000 && m.size < 700_000, `${m.size} bytes`);
     assert.deepEqual({ family: m.details.family, format: m.details.format, q: m.details.quantization_level, p: m.details.parameter_size },
       { family: 'llama', format: 'gguf', q: 'F32', p: '141.12K' });
@@ -114,6 +115,15 @@ describe('engine llama mode (official ollama client)', function () {
     assert.ok(reload.load_duration > 5 * warm.load_duration, `reload ${reload.load_duration} vs warm ${warm.load_duration} ns`);
     ps = await client.ps();
     assert.equal((ps.models[0] as unknown as { context_length: number }).context_length, 1024);
+
+    await e.configure({ loadDelayMs: 300 });
+    try {
+      await client.generate({ model: 'tiny', prompt: '', keep_alive: 0 });
+      const delayed = await client.generate({ model: 'tiny', prompt: 'a', options: opts });
+      assert.ok(delayed.load_duration >= 300e6, `load_duration ${delayed.load_duration} ns includes --load-delay-ms`);
+    } finally {
+      await e.configure({ loadDelayMs: 0 });
+    }
   });
 
   it('errors: 404 unknown model, 400 missing model, 400 bad option type, 404 text for an unknown path', async () => {
