@@ -76,11 +76,14 @@ function trackGroup(pid: number): void {
   liveGroups.add(pid);
 }
 
-function killGroup(pgid: number, sig: NodeJS.Signals): void {
+/** Signals the whole process group; false where that is not possible (Windows has no process groups). */
+function killGroup(pgid: number, sig: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, sig);
-  } catch {
+    return true;
+  } catch (e) {
     // ESRCH: the group is gone already.
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -115,8 +118,10 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     const stop = (reason: EndReason): void => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       if (endReason === 'exit') endReason = reason;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer ??= setTimeout(() => killGroup(child.pid!, 'SIGKILL'), opts.graceMs ?? KILL_GRACE_MS);
+      if (!killGroup(child.pid, 'SIGTERM')) child.kill('SIGTERM');
+      killTimer ??= setTimeout(() => {
+        if (!killGroup(child.pid!, 'SIGKILL')) child.kill('SIGKILL');
+      }, opts.graceMs ?? KILL_GRACE_MS);
     };
     const onAbort = (): void => stop('cancelled');
 
@@ -154,7 +159,7 @@ export function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     };
 
     try {
-      child = spawn(opts.argv[0], opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(opts.argv[0], opts.argv.slice(1), { cwd: opts.cwd, env: opts.env, shell: false, detached: true, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       // Synchronous failures (e.g. an argument with a NUL byte) come here instead of the 'error' event.
       const code = (e as { code?: unknown }).code;
