@@ -251,4 +251,6 @@ export interface Meta {
   command?: string;
   /** Validity notes and partial-report markers written by the runner or importer. */
   notes?: string[];
+  /** Imports: where our recomputation from raw runs and the original's stored/published values differ (or agree). */
+  differences?: { what: string; original: number | string | null; recomputed: number | string | null; source: string; unit?: string; agrees: boolean; note?: string }[];
 }
