@@ -1,0 +1,148 @@
+// The fault matrix: `chimeraforge run` against the engine's fault mode, one case per fault the server or
+// the network can throw at a run. Each case checks that the faulty runs are recorded as failed with the
+// server's message and their typed code, that the experiment goes on, the exit code and meta status,
+// that meta.json parsed at every read while the run went on, and that no planned run is lost: runs
+// recorded == planned, failed runs == faults the engine says it injected.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineHandle, FaultConfig } from '../../../engine/api';
+import type { ErrorCode } from '../../../src/core/errors';
+import { makeWorkspace } from '../../helpers/workspace';
+import { EnginePool } from '../ollama/engineHarness';
+import { cli, ensureCliBuilt, readTr, watchMeta, writeExperiment } from './helpers';
+
+const REPS = 5;
+const TOKENS = 8;
+
+interface Case {
+  name: string;
+  fault: FaultConfig;
+  /** Experiment fields beyond the common ones (retry, timeoutMs…). */
+  x?: Record<string, unknown>;
+  reps?: number;
+  /** Status of each run, in order. */
+  statuses: ('ok' | 'failed')[];
+  code: ErrorCode | null;
+  /** What the recorded error must say (the server's message or the cause). */
+  message?: RegExp;
+  /** Faults the engine must report injected (default: the failed runs). */
+  injected?: number;
+  /** retries recorded per run (absent = none). */
+  retries?: (number | undefined)[];
+  exit: 0 | 1;
+}
+
+const F = 'failed' as const;
+const O = 'ok' as const;
+// Two faults after one good request: runs 2 and 3 fail, runs 4 and 5 show the experiment went on.
+const twoAfterOne = { afterGood: 1, count: 2 };
+
+const CASES: Case[] = [
+  { name: 'HTTP 500', fault: { kind: 'http500', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_SERVER', message: /HTTP 500: llama runner process has terminated: injected fault/, exit: 1 },
+  { name: '503 busy, no retry policy', fault: { kind: 'http503', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_BUSY', message: /HTTP 503: server busy, please try again/, exit: 1 },
+  {
+    name: '503 busy, retried by the declared policy until it passes',
+    fault: { kind: 'http503', ...twoAfterOne }, x: { retry: { attempts: 2, delayMs: 20 } },
+    statuses: [O, O, O, O, O], code: null, injected: 2, retries: [undefined, 2, undefined, undefined, undefined], exit: 0,
+  },
+  {
+    name: '503 busy for good: retries are bounded, then the run fails',
+    fault: { kind: 'http503', afterGood: 1 }, x: { retry: { attempts: 2, delayMs: 20 } }, reps: 3,
+    statuses: [O, F, F], code: 'E_BUSY', message: /server busy/, injected: 6, retries: [undefined, 2, 2], exit: 1,
+  },
+  { name: 'mid-stream {"error"} line', fault: { kind: 'midstream', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MIDSTREAM', message: /an error was encountered while running the model: injected mid-stream fault/, exit: 1 },
+  { name: 'connection reset', fault: { kind: 'reset', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_RESET', message: /the connection broke mid-response \(ECONNRESET\)/, exit: 1 },
+  { name: 'stream ended without done', fault: { kind: 'nodone', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the stream ended without a done:true line/, exit: 1 },
+  { name: 'malformed NDJSON line', fault: { kind: 'malformed', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
+  {
+    name: 'stall past timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 5_000 }, x: { timeoutMs: 400 },
+    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /stalled: nothing received for 400 ms/, exit: 1,
+  },
+  { name: '404 model missing mid-experiment', fault: { kind: 'http404', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MODEL_NOT_FOUND', message: /model 'tiny(:latest)?' not found/, exit: 1 },
+  { name: 'lines split across TCP writes (not a fault)', fault: { kind: 'split', ...twoAfterOne }, statuses: [O, O, O, O, O], code: null, injected: 2, exit: 0 },
+];
+
+/** Totals over the whole matrix, printed at the end (docs/RELIABILITY.md quotes them). */
+const totals = { cases: 0, planned: 0, recorded: 0, failed: 0, injected: 0, metaReads: 0, metaParseFailures: 0 };
+
+describe('fault matrix: chimeraforge run against the fault engine', function () {
+  this.timeout(120_000);
+  const pool = new EnginePool();
+  let engine: EngineHandle;
+
+  before(async () => {
+    ensureCliBuilt();
+    engine = await pool.start({ mode: 'fault', paced: { ttftMs: 10, tokensPerSec: 200, tokens: TOKENS } });
+  });
+  after(async () => {
+    await pool.stopAll();
+    console.log(`      fault matrix totals: ${JSON.stringify({ ...totals, lost: totals.planned - totals.recorded })}`);
+  });
+
+  for (const c of CASES) {
+    it(`${c.name} → ${c.code ?? 'ok'}, exit ${c.exit}`, async () => {
+      const reps = c.reps ?? REPS;
+      await engine.configure({ mode: 'fault', fault: c.fault });
+      const before = await engine.stats();
+      const ws = makeWorkspace(false);
+      const f = writeExperiment(ws.dir, 'fault.experiment.json', {
+        title: `fault ${c.name}`, kind: 'prompt', model: 'tiny:latest', prompts: ['tell me about faults'], repetitions: reps, warmup: 0,
+        retry: { attempts: 0 }, ...c.x,
+      });
+      const trDir = join(ws.reportsDir, 'TR1');
+      const watch = watchMeta(join(trDir, 'meta.json'));
+      const r = await cli(['run', f, '--endpoint', `default=${engine.url}`, '--json'], ws.dir);
+      await watch.stop();
+      const injected = (await engine.stats()).faultsInjected - before.faultsInjected;
+
+      assert.equal(r.code, c.exit, r.stderr);
+      const { meta, runs, lines } = readTr(trDir);
+      // No run lost: every planned run has its line, in order.
+      assert.equal(lines, reps);
+      assert.deepEqual(runs.map((x) => x.run), Array.from({ length: reps }, (_, i) => runs[0].run + i));
+      assert.deepEqual(runs.map((x) => x.status), c.statuses);
+      const failed = runs.filter((x) => x.status === 'failed');
+      assert.equal(injected, c.injected ?? failed.length, 'faults injected by the engine');
+      assert.equal(meta.status, c.exit === 0 ? 'complete' : 'failed');
+      assert.deepEqual([meta.counts.planned, meta.counts.completed, meta.counts.failed], [reps, reps, failed.length]);
+      const out = JSON.parse(r.stdout) as { status: string; counts: { failed: number } };
+      assert.deepEqual([out.status, out.counts.failed], [meta.status, failed.length]);
+      for (const run of failed) {
+        assert.equal(run.errorCode, c.code, run.error);
+        assert.match(run.error ?? '', c.message ?? /./);
+        assert.ok(run.error?.endsWith(`— endpoint 'default' (${engine.url}), model 'tiny:latest'`), run.error);
+        assert.equal(run.valid, false);
+        assert.equal(run.calls[0].error?.code, c.code);
+        // The person at the terminal sees which run failed and why.
+        assert.match(r.stderr, new RegExp(`run ${run.run + 1 - runs[0].run}/${reps} \\S+: failed: `));
+      }
+      if (c.retries) assert.deepEqual(runs.map((x) => x.calls[0].retries), c.retries);
+      for (const run of runs.filter((x) => x.status === 'ok')) {
+        assert.equal(run.valid, true, run.invalidReason);
+        assert.equal(run.calls[0].server?.eval_count, TOKENS);
+      }
+
+      // meta.json was read continuously while the CLI ran: every read parsed, and the reads saw it running.
+      assert.deepEqual(watch.failures, []);
+      assert.ok(watch.reads > 0 && watch.parsed === watch.reads, `${watch.parsed}/${watch.reads} reads parsed`);
+      assert.deepEqual(watch.statuses, ['running', meta.status]);
+
+      totals.cases++;
+      totals.planned += reps;
+      totals.recorded += lines;
+      totals.failed += failed.length;
+      totals.injected += injected;
+      totals.metaReads += watch.reads;
+      totals.metaParseFailures += watch.failures.length;
+      if (c.fault.kind === 'split') assertSplitTextIntact(trDir, runs.map((x) => x.calls[0].outputFile));
+    });
+  }
+});
+
+/** Split lines are reassembled: every run's saved text is the same full text (same seed and prompt). */
+function assertSplitTextIntact(trDir: string, files: (string | undefined)[]): void {
+  const texts = files.map((f) => readFileSync(join(trDir, f ?? 'missing-output'), 'utf8'));
+  assert.equal(texts[0].trim().split(/\s+/).length, TOKENS, texts[0]);
+  for (const t of texts) assert.equal(t, texts[0]);
+}
