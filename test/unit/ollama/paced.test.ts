@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { EngineHandle } from '../../../engine/api';
 import { callModel, type CallInput } from '../../../src/core/ollama/call';
 import type { GatewayClient } from '../../../src/core/ollama/client';
+import { checkHealth } from '../../../src/core/ollama/endpoint';
 import { estimateRtt } from '../../../src/core/ollama/probe';
 import { EnginePool, clientFor, median } from './engineHarness';
 
@@ -27,13 +28,16 @@ describe('gateway × paced engine', function () {
 
   it('client ttft_ms is within 2 ms of the schedule and decode_tps equals it (generate, streamed)', async () => {
     await callModel(base()); // opens the keep-alive connection and warms the JIT
-    // The schedule starts when the server holds the request: the client also sees one HTTP round
-    // trip, measured like the product measures it (estimateRtt, the network term of queue_ms).
-    const rtt = await estimateRtt(client, { samples: 7 });
+    // The schedule starts when the server holds the request, so the client also sees one HTTP round
+    // trip, sampled here (HEAD /) between the calls. Scheduler noise on this shared 2-core machine only
+    // ever delays, so best-of-N against best-of-N shows the measurement's own bias.
+    const rtt = await estimateRtt(client, { samples: 5 });
+    const rtts: number[] = [];
     const ttfts: number[] = [];
     const queues: number[] = [];
     const itls: number[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 11; i++) {
+      rtts.push((await checkHealth(client, { method: 'HEAD' })).ms);
       const { record } = await callModel({ ...base(), networkMs: rtt });
       assert.equal(record.status, 'ok');
       assert.equal(record.server?.eval_count, TOKENS);
@@ -47,13 +51,12 @@ describe('gateway × paced engine', function () {
       itls.push(record.metrics!.itl_ms!.p50);
     }
     const shown = ttfts.map((t) => t.toFixed(2)).join(', ');
-    // Scheduler noise on this shared 2-core machine only ever delays a token, so the best of 9 calls
-    // shows the measurement's own bias; the median must not be far off either.
     const best = Math.min(...ttfts);
-    assert.ok(best - (TTFT_MS + rtt) <= 2, `best ttft ${best} ms, schedule ${TTFT_MS} ms + rtt ${rtt} ms (${shown})`);
+    const bestRtt = Math.min(...rtts);
+    assert.ok(best - TTFT_MS - bestRtt <= 2, `best ttft ${best} ms vs schedule ${TTFT_MS} ms + best round trip ${bestRtt} ms (${shown})`);
+    assert.ok(ttfts.every((t) => t >= TTFT_MS), `no token can arrive before its deadline: ${shown}`);
     assert.ok(Math.min(...queues) <= 2, `queue_ms should be ≈0 with one request at a time: ${queues.join(', ')}`);
     assert.ok(median(ttfts) - TTFT_MS <= 25, `median ttft ${median(ttfts)} ms (${shown})`);
-    assert.ok(ttfts.every((t) => t >= TTFT_MS), `no token can arrive before its deadline: ${shown}`);
     assert.ok(Math.abs(median(itls) - 1000 / TPS) <= 2, `median ITL p50 ${median(itls)} ms, schedule ${1000 / TPS} ms`);
   });
 

@@ -28,14 +28,14 @@ const done = line({ model: 'm', response: '', done: true, done_reason: 'stop', e
 describe('gateway wire observation (fake fetch)', () => {
   const run = async (chunks: string[]) => {
     const seen: string[] = [];
-    const client = createGatewayClient({ url: 'http://fake.invalid:1', fetch: fakeNdjsonFetch(chunks, seen) });
+    const client = createGatewayClient({ url: 'http://fake.invalid:11434', fetch: fakeNdjsonFetch(chunks, seen) });
     const result = await callModel({ client, model: 'm', api: 'generate', prompt: 'p', timeoutMs: 5000, runStartMs: 0 });
     return { ...result, seen };
   };
 
   it('uses the injected fetch for the call', async () => {
     const { record, text, seen } = await run([tok('a'), tok('b'), done]);
-    assert.deepEqual(seen, ['http://fake.invalid:1/api/generate']);
+    assert.deepEqual(seen, ['http://fake.invalid:11434/api/generate']);
     assert.equal(record.status, 'ok');
     assert.equal(text, 'ab');
     assert.deepEqual(record.server, { total_duration: 0, load_duration: 0, prompt_eval_count: 0, prompt_eval_duration: 0, eval_count: 2, eval_duration: 1000000, done_reason: 'stop' });
