@@ -1,0 +1,83 @@
+// Cancelling a run from outside: SIGTERM between runs, and SIGINT/SIGTERM while a streamed call is
+// really in flight (a slow paced schedule). Exit 130, a valid `cancelled` TR, every finished run kept,
+// and the request in flight aborted at the server (it stops counting it long before its schedule ends).
+// SIGINT between runs and kill -9 are in test/unit/cli/cli.test.ts.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { EngineHandle } from '../../../engine/api';
+import { makeWorkspace } from '../../helpers/workspace';
+import { EnginePool } from '../ollama/engineHarness';
+import { ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperiment } from './helpers';
+
+describe('fault matrix: cancel by signal (CLI)', function () {
+  this.timeout(120_000);
+  const pool = new EnginePool();
+  let fast: EngineHandle;
+  let slow: EngineHandle;
+  // A call on the slow engine takes 50 ms + 200 tokens / 20 per s = 10 s: a signal lands mid-stream.
+  const SLOW = { ttftMs: 50, tokensPerSec: 20, tokens: 200 };
+
+  before(async () => {
+    ensureCliBuilt();
+    [fast, slow] = await Promise.all([
+      pool.start({ mode: 'paced', paced: { ttftMs: 10, tokensPerSec: 200, tokens: 8 } }),
+      pool.start({ mode: 'paced', paced: SLOW }),
+    ]);
+  });
+  after(() => pool.stopAll());
+
+  it('SIGTERM between runs: exit 130, cancelled TR, finished runs intact', async () => {
+    const ws = makeWorkspace(false);
+    const f = writeExperiment(ws.dir, 'a.experiment.json', { title: 'sigterm', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 50, warmup: 0 });
+    const watch = watchMeta(join(ws.reportsDir, 'TR1', 'meta.json'));
+    const p = startCli(['run', f, '--endpoint', `default=${fast.url}`], ws.dir);
+    await waitFor(() => /run 3\/50/.test(p.stderrSoFar()), 60_000, 'run 3 to finish');
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    await watch.stop();
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /SIGTERM: cancelling/);
+    const { meta, runs } = readTr(join(ws.reportsDir, 'TR1'));
+    assert.equal(meta.status, 'cancelled');
+    assert.ok(meta.finishedAt);
+    assert.ok(runs.length >= 3 && runs.length < 50, `${runs.length} runs`);
+    const ok = runs.filter((x) => x.status === 'ok');
+    assert.ok(ok.length >= 3);
+    assert.equal(meta.counts.completed, ok.length);
+    assert.deepEqual(watch.failures, []);
+    assert.deepEqual(watch.statuses, ['running', 'cancelled']);
+  });
+
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${sig} while a streamed call is in flight: the request is aborted, the run recorded as cancelled`, async () => {
+      const ws = makeWorkspace(false);
+      const f = writeExperiment(ws.dir, 'slow.experiment.json', { title: `mid-stream ${sig}`, kind: 'prompt', model: 'tiny:latest', prompts: ['a long answer please'], repetitions: 3, warmup: 0 });
+      const watch = watchMeta(join(ws.reportsDir, 'TR1', 'meta.json'));
+      const p = startCli(['run', f, '--endpoint', `default=${slow.url}`], ws.dir);
+      // In flight, and past its first tokens (TTFT is 50 ms, a token every 50 ms).
+      await waitFor(async () => (await slow.stats()).inFlight === 1, 60_000, 'the call to reach the engine');
+      await new Promise((res) => setTimeout(res, 600));
+      p.child.kill(sig);
+      const r = await p.done;
+      await watch.stop();
+      assert.equal(r.code, 130, r.stderr);
+      // The server saw the connection close: nothing is in flight right after the CLI exited, though the
+      // call had about 9 s of its schedule left.
+      await waitFor(async () => (await slow.stats()).inFlight === 0, 3_000, 'the engine to see the request aborted');
+      const { meta, runs } = readTr(join(ws.reportsDir, 'TR1'));
+      assert.equal(meta.status, 'cancelled');
+      assert.equal(runs.length, 1);
+      const [run] = runs;
+      assert.equal(run.status, 'cancelled');
+      assert.equal(run.valid, false);
+      assert.equal(run.calls[0].error?.code, 'E_ABORTED');
+      // The tokens that did arrive are kept with their timings.
+      const chunks = run.calls[0].client.chunkMs.length;
+      assert.ok(chunks >= 1 && chunks < SLOW.tokens, `${chunks} chunks before the cancel`);
+      assert.equal(meta.counts.cancelled, 1);
+      assert.equal(meta.counts.completed, 0);
+      assert.deepEqual(watch.failures, []);
+      assert.deepEqual(watch.statuses, ['running', 'cancelled']);
+    });
+  }
+});
