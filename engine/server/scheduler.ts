@@ -53,7 +53,8 @@ export class Scheduler {
         cold = true;
         this.log(`loaded ${entry.name} (num_ctx ${opts.num_ctx})`);
       }
-      if (keepAliveMs !== undefined) m.keepAliveMs = keepAliveMs;
+      // Like Ollama, every request sets the session's keep_alive: its own, or the default.
+      m.keepAliveMs = keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
       this.clearTimer(m);
       m.refCount++;
       return { model: m, cold };
