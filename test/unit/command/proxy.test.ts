@@ -142,8 +142,10 @@ describe('recording proxy', function () {
     assert.equal(rec.promptChars, 11);
   });
 
-  it('records concurrent calls separately', async () => {
-    const proxy = await open(engine.url);
+  it('records concurrent calls separately, with live progress per call', async () => {
+    const progress: Record<string, number[]> = {};
+    const proxy = await RecordingProxy.start({ target: engine.url, endpointName: 'default', clock: systemClock, runStartMs: performance.now(), onContent: (stage, chunks) => (progress[stage] ??= []).push(chunks) });
+    proxies.push(proxy);
     const send = (stage: string, n: number): Promise<unknown> => rawRequest(`${proxy.url}/api/generate`, 'POST', JSON.stringify({ model: 'tiny:latest', prompt: `p ${stage}`, options: { num_predict: n } }), { 'X-Chimeraforge-Stage': stage });
     await Promise.all([send('a', 5), send('b', 7), send('c', 9)]);
     const recs = proxy.records();
@@ -152,6 +154,7 @@ describe('recording proxy', function () {
     assert.deepEqual(Object.keys(byStage).sort(), ['a', 'b', 'c']);
     assert.deepEqual(['a', 'b', 'c'].map((s) => byStage[s].server?.eval_count), [5, 7, 9]);
     assert.ok(recs.every((r) => r.status === 'ok' && r.client.chunkMs.length > 0));
+    for (const r of recs) assert.deepEqual(progress[r.stage], r.client.chunkMs.map((_, i) => i + 1));
   });
 
   it('records a mid-stream error as failed and still passes the error line on', async () => {

@@ -28,6 +28,8 @@ export interface RequestFacts {
   url: string;
   coldThresholdMs?: number;
   networkMs?: number | null;
+  /** Live-view hook: content chunks so far and ms since send, once per content chunk; keep it cheap. */
+  onContent?: (stage: string, chunks: number, elapsedMs: number) => void;
 }
 
 interface ParsedRequest {
@@ -133,6 +135,7 @@ export class CallObserver {
       const t = atMs - this.facts.sendAtMs;
       this.chunkMs.push(t);
       this.firstTokenMs ??= t;
+      this.facts.onContent?.(this.stage(null), this.chunkMs.length, t);
     }
     this.textChars += c.text.length;
     if (o.done === true) this.final = o;
@@ -157,8 +160,7 @@ export class CallObserver {
       endMs: endAtMs - this.facts.sendAtMs,
       chunkMs: this.chunkMs,
     };
-    const doneReason = server?.done_reason;
-    const stage = this.facts.stageHeader || (doneReason === 'load' || doneReason === 'unload' ? doneReason : `call${this.facts.ordinal}`);
+    const stage = this.stage(server?.done_reason ?? null);
     const status: CallStatus = problem === null ? 'ok' : 'failed';
     this.record = {
       stage,
@@ -179,6 +181,11 @@ export class CallObserver {
     if (problem) this.record.error = { code: problem.code, message: `${problem.detail} — endpoint '${this.facts.endpointName}' (${this.facts.url}), model '${this.req.model}' (recorded by the proxy)` };
     this.kept = [];
     return this.record;
+  }
+
+  /** The program's stage header, else load/unload for preload requests, else call<n>. */
+  private stage(doneReason: string | null): string {
+    return this.facts.stageHeader || (doneReason === 'load' || doneReason === 'unload' ? doneReason : `call${this.facts.ordinal}`);
   }
 
   /** What the complete response says went wrong, if anything. */

@@ -25,6 +25,8 @@ export interface RecordingProxyOptions {
   coldThresholdMs?: number;
   networkMs?: number | null;
   log?: Logger;
+  /** Live progress of each recorded call: its stage, content chunks so far, ms since the request arrived. */
+  onContent?: (stage: string, chunks: number, elapsedMs: number) => void;
 }
 
 /** Raw header pairs without hop-by-hop headers (and without Host, which is set for the target). */
@@ -143,6 +145,7 @@ export class RecordingProxy {
           api, body: Buffer.concat(bodyParts), stageHeader: typeof stageHeader === 'string' ? stageHeader : null, ordinal: ++this.calls,
           startedAt: new Date(Date.now() - (clock.now() - arrivedAt)).toISOString(), sendAtMs: arrivedAt, runStartMs: this.opts.runStartMs,
           endpointName: this.opts.endpointName, url: this.opts.target, coldThresholdMs: this.opts.coldThresholdMs, networkMs: this.opts.networkMs,
+          ...(this.opts.onContent ? { onContent: this.opts.onContent } : {}),
         });
         this.observers.push(observer);
       });
