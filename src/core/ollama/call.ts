@@ -30,7 +30,7 @@ export interface CallInput {
   signal?: AbortSignal;
   /** Monotonic time (clock.now()) the run started; sendOffsetMs is relative to it. */
   runStartMs: number;
-  /** Network round-trip estimate for queue_ms (see endpoint.estimateRtt). */
+  /** Network round-trip estimate for queue_ms (see probe.estimateRtt). */
   networkMs?: number | null;
   coldThresholdMs?: number;
   /** Live-view hook: content chunks so far, ms since send. Called once per content chunk; keep it cheap. */

@@ -12,10 +12,12 @@ const FETCH_BAD_PORTS = new Set([
 
 /**
  * Returns the normalized base URL (no trailing slash) of an endpoint. Accepts http(s) URLs and,
- * like OLLAMA_HOST and ollama-js, a bare `host:port` (taken as http). Anything else is E_BAD_INPUT.
+ * like OLLAMA_HOST and ollama-js, a bare `host[:port]` (http, port 11434 by default) or `:port`.
+ * Anything else is E_BAD_INPUT.
  */
 export function validateEndpointUrl(name: string, raw: string): string {
-  const text = raw.trim();
+  // ":11435" means the local host, as in OLLAMA_HOST and ollama-js.
+  const text = raw.trim().startsWith(':') ? `127.0.0.1${raw.trim()}` : raw.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL;
   try {

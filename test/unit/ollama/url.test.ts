@@ -11,6 +11,7 @@ describe('validateEndpointUrl', () => {
     ['127.0.0.1:11435', 'http://127.0.0.1:11435'],
     ['gpu-box', 'http://gpu-box:11434'],
     ['gpu-box:80', 'http://gpu-box:80'],
+    [':11435', 'http://127.0.0.1:11435'],
     ['http://[::1]:11434', 'http://[::1]:11434'],
   ];
   for (const [input, expected] of ok) it(`${JSON.stringify(input)} → ${expected}`, () => assert.equal(validateEndpointUrl('default', input), expected));
