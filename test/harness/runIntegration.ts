@@ -13,7 +13,7 @@ import { makeWorkspace } from './workspace';
 
 const ROOT = resolve(__dirname, '..', '..');
 // Workbench chatter relayed with the suite's output; shown with CHIMERAFORGE_TEST_VERBOSE=1.
-const NOISE = /^(Ignoring fetching additional builtin extensions|Creating a socket|Resolving connection token|Resolved connection token|\[Service Worker\]|ChatSessionStore:|Updating additional builtin extensions cache)/;
+const NOISE = /^(Ignoring fetching additional builtin extensions|Creating a socket|Resolving connection token|Resolved connection token|\[Service Worker\]|ChatSessionStore:|Updating additional builtin extensions cache|Creation of workbench contribution)/;
 const verbose = process.env.CHIMERAFORGE_TEST_VERBOSE === '1';
 
 async function main(): Promise<number> {
