@@ -1,0 +1,39 @@
+// "Differences from the original" as a markdown section, from meta.differences (so any report writer can
+// include it): first what disagrees, then what was reproduced.
+import type { Meta } from '../types';
+import type { Difference } from './types';
+
+function fmt(v: number | string | null, unit?: string): string {
+  if (v === null) return 'not derivable';
+  if (typeof v === 'string') return v;
+  const s = Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(2) : v.toFixed(Math.abs(v) >= 1 ? 3 : 4);
+  return unit && unit !== 'runs' && unit !== 'files' ? `${s} ${unit}` : unit ? `${s} ${unit}` : s;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(rows: Difference[]): string[] {
+  const out = ['| What | Original | Recomputed from raw runs | Source |', '|---|---|---|---|'];
+  for (const d of rows) {
+    const what = d.note ? `${d.what} — ${d.note}` : d.what;
+    out.push(`| ${cell(what)} | ${cell(fmt(d.original, d.unit))} | ${cell(fmt(d.recomputed, d.unit))} | ${cell(d.source)} |`);
+  }
+  return out;
+}
+
+/** The section (## heading included), or '' when the TR has no differences recorded. */
+export function renderDifferences(meta: Pick<Meta, 'differences' | 'imported'>): string {
+  const rows = meta.differences ?? [];
+  if (rows.length === 0) return '';
+  const bad = rows.filter((d) => !d.agrees);
+  const good = rows.filter((d) => d.agrees);
+  const lines = ['## Differences from the original', ''];
+  const from = meta.imported ? ` (imported from \`${meta.imported.layout}\` data${meta.imported.commit ? ` at commit ${meta.imported.commit}` : ''})` : '';
+  lines.push(`Every number below was recomputed from the raw per-run files${from} and set beside what the original program stored or its reports published.`, '');
+  if (bad.length) lines.push(`### Where they differ (${bad.length})`, '', ...table(bad), '');
+  else lines.push('No disagreement was found.', '');
+  if (good.length) lines.push(`### Reproduced (${good.length})`, '', ...table(good), '');
+  return `${lines.join('\n')}\n`;
+}
