@@ -19,7 +19,6 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({
   'telemetry.telemetryLevel': 'off',
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
-  'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
 });
 
@@ -48,6 +47,8 @@ export interface CodeServerOptions {
   logFile?: string;
   /** Extra environment for the server; the extension host inherits it. */
   env?: Record<string, string>;
+  /** Keep Workspace Trust on (to test untrusted workspaces); by default it is disabled, all folders trusted. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -91,7 +92,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
     const args = [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', ...dirArgs, opts.workspace];
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...dirArgs, opts.workspace];
     const log = createWriteStream(logFile, { flags: 'a' });
     // detached = setsid: the server and everything it forks share one process group we can kill.
     const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
