@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ChimeraError } from '../errors';
+import { validateEndpointUrl } from '../ollama/url';
 import type { OllamaOptions } from '../types';
 import type { ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
 
@@ -98,6 +99,8 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
   const model = x.model ?? DEFAULTS.model;
   const maxTokens = x.maxTokens ?? null;
   const endpoints = { default: DEFAULTS.endpoint, ...(x.endpoints ?? {}), ...(opts.endpointOverrides ?? {}) };
+  // Overrides (--endpoint, settings) bypass the schema: every URL is checked here, used or not, before anything runs.
+  for (const [name, url] of Object.entries(endpoints)) validateEndpointUrl(name, url);
   const optionVariants = variantsOf(x, model, maxTokens);
   const variants = x.kind === 'command' ? commandVariants(x, optionVariants) : optionVariants;
   const workflow = x.workflow ?? (x.kind === 'agent' ? DEFAULT_WORKFLOW : undefined);
