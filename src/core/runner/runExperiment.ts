@@ -7,6 +7,7 @@ import type { NormalizedExperiment } from '../experiment/types';
 import { systemClock, silentLogger, type Clock, type Logger } from '../ports';
 import { captureEnvironment } from '../store/environment';
 import { TrWriter } from '../store/writer';
+import { assertTrId } from '../store/trId';
 import { buildSummary } from '../stats/accumulator';
 import { summaryCsv } from '../stats/csv';
 import { METRIC_DEFINITIONS } from '../metrics/definitions';
@@ -72,6 +73,9 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     });
   }
   const plan = buildPlan(x);
+  // A bad TR id is bad input (exit 2) whether or not the endpoints answer: check it before preflight.
+  const requestedTr = opts.tr ?? x.tr;
+  if (requestedTr !== undefined) assertTrId(requestedTr, 'tr');
   // Nothing is written before the endpoints and models are known to be there.
   const pre = await preflightAll(x, clock, opts.signal, opts.fetch);
   const environment = await captureEnvironment(pre.endpoints);
