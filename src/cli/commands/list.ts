@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { listTrs, type TrListing } from '../../core/store/list';
+import { EXIT } from '../exit';
 
 function row(t: TrListing): string[] {
   const runs = t.counts ? `${t.counts.completed}/${t.counts.planned}` : '-';
@@ -26,7 +27,12 @@ export function registerListCommand(program: Command): void {
       const items = listTrs(resolve(o.reportsDir));
       if (o.json) process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       else process.stdout.write(items.length ? `${formatList(items)}\n` : `no TR directories in ${resolve(o.reportsDir)}\n`);
-      const unreadable = items.filter((i) => i.error).length;
-      if (unreadable) process.stderr.write(`${unreadable} TR director${unreadable === 1 ? 'y' : 'ies'} could not be read (shown above)\n`);
+      const unreadable = items.filter((i) => i.error);
+      if (unreadable.length) {
+        // Listed and skipped, never a crash; each named with its file, and the exit code says input was bad.
+        for (const u of unreadable) process.stderr.write(`${u.id}: ${u.error}\n`);
+        process.stderr.write(`${unreadable.length} TR director${unreadable.length === 1 ? 'y' : 'ies'} could not be read (skipped)\n`);
+        process.exitCode = EXIT.badInput;
+      }
     });
 }
