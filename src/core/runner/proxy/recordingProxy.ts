@@ -11,8 +11,11 @@ import type { ErrorCode } from '../../errors';
 import { causeCode } from '../../ollama/classify';
 import { CallObserver, STAGE_HEADER } from './callObserver';
 
-/** Connection-level headers: they describe one hop and must not be forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+/**
+ * Connection-level headers: they describe one hop and must not be forwarded (RFC 9110 §7.6.1). Expect
+ * too: node:http already answered the program's `100-continue`, so the body follows anyway.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect']);
 
 export interface RecordingProxyOptions {
   /** The real endpoint's base URL (http or https, optionally with a path prefix). */
