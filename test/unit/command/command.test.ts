@@ -61,6 +61,17 @@ describe('command kind (external implementations)', function () {
     });
   }
 
+  for (const impl of IMPLS) {
+    it(`the ${impl.name} agent exits 3 on a missing model; the run fails and keeps the recorded call`, async () => {
+      const o = await runCommandKind(contextFor(experiment(IMPLS, { model: 'nope:latest' }), ws, impl.name));
+      assert.equal(o.status, 'failed');
+      assert.equal(o.errorCode, 'E_COMMAND');
+      assert.match(o.error ?? '', /exited with code 3: .*analysis: HTTP 404: .*model 'nope:latest' not found/);
+      assert.equal(o.command?.exitCode, 3);
+      assert.deepEqual(o.calls.map((c) => [c.stage, c.status, c.error?.code]), [['analysis', 'failed', 'E_MODEL_NOT_FOUND']]);
+    });
+  }
+
   it('both examples send the same prompts (only the implementation differs)', async () => {
     const x = experiment(IMPLS, { options: { seed: 3, temperature: 0 } });
     const [a, b] = [await runCommandKind(contextFor(x, ws, 'node')), await runCommandKind(contextFor(x, ws, 'python'))];
