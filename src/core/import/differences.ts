@@ -23,17 +23,23 @@ function table(rows: Difference[]): string[] {
   return out;
 }
 
-/** The section (## heading included), or '' when the TR has no differences recorded. */
-export function renderDifferences(meta: Pick<Meta, 'differences' | 'imported'>): string {
+/** The section body (no heading), or '' when the TR has no differences recorded: for report writers with their own headings. */
+export function renderDifferencesBody(meta: Pick<Meta, 'differences' | 'imported'>): string {
   const rows = meta.differences ?? [];
   if (rows.length === 0) return '';
   const bad = rows.filter((d) => !d.agrees);
   const good = rows.filter((d) => d.agrees);
-  const lines = ['## Differences from the original', ''];
+  const lines: string[] = [];
   const from = meta.imported ? ` (imported from \`${meta.imported.layout}\` data${meta.imported.commit ? ` at commit ${meta.imported.commit}` : ''})` : '';
   lines.push(`Every number below was recomputed from the raw per-run files${from} and set beside what the original program stored or its reports published.`, '');
   if (bad.length) lines.push(`### Where they differ (${bad.length})`, '', ...table(bad), '');
   else lines.push('No disagreement was found.', '');
   if (good.length) lines.push(`### Reproduced (${good.length})`, '', ...table(good), '');
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The whole section, "## Differences from the original" included ('' when there is nothing to show). */
+export function renderDifferences(meta: Pick<Meta, 'differences' | 'imported'>): string {
+  const body = renderDifferencesBody(meta);
+  return body ? `## Differences from the original\n\n${body}` : '';
 }

@@ -92,10 +92,17 @@ function chooseId(reportsDir: string, plan: ImportPlan, requested?: string): str
 
 export function importResults(dir: string, opts: ImportOptions): ImportResult {
   const { candidate, plan, endpoints } = planImport(dir, opts.layout ?? 'auto');
-  const summary = buildSummary(plan.runs, { kind: plan.kind, variants: plan.variants, contentionRule: plan.contentionRule });
+  const contentionRule = plan.contentionRule ? { rule: plan.contentionRule.rule, threshold: plan.contentionRule.threshold } : undefined;
+  const summary = buildSummary(plan.runs, { kind: plan.kind, variants: plan.variants, contentionRule });
   const differences = [...plan.differences, ...publishedDifferences(plan, summary)];
   const commit = dataCommit(candidate.root);
-  const experiment = { ...plan.experiment, title: opts.title ?? plan.title };
+  // variants (with scenario) and contention are what a later `report` rebuilds the summary from.
+  const experiment = {
+    ...plan.experiment,
+    title: opts.title ?? plan.title,
+    variants: plan.variants,
+    ...(contentionRule ? { contention: contentionRule, contentionSource: plan.contentionRule!.source } : {}),
+  };
   const hash = `sha256:${createHash('sha256').update(JSON.stringify(experiment)).digest('hex')}`;
   const notes = [...plan.notes];
   const emptyCalls = plan.runs.filter((r) => r.status === 'ok' && [...r.calls, ...(r.agents ?? []).flatMap((a) => a.calls)].some((c) => c.status === 'failed'));
