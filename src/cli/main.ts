@@ -6,6 +6,12 @@ import { registerEngineCommand } from './commands/engine';
 import { registerRunCommand } from './commands/run';
 import { registerListCommand } from './commands/list';
 import { registerDemoCommand } from './commands/demo';
+import { registerReportCommand } from './commands/report';
+import { registerCompareCommand } from './commands/compare';
+import { registerSupersedeCommand } from './commands/supersede';
+import { registerIndexCommand } from './commands/index';
+import { registerCompendiumCommand } from './commands/compendium';
+import { registerImportCommand } from './commands/import';
 
 export function buildProgram(): Command {
   const program = new Command('chimeraforge')
@@ -18,6 +24,12 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerListCommand(program);
   registerDemoCommand(program);
+  registerReportCommand(program);
+  registerCompareCommand(program);
+  registerSupersedeCommand(program);
+  registerIndexCommand(program);
+  registerCompendiumCommand(program);
+  registerImportCommand(program);
   return program;
 }
 
