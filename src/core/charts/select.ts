@@ -1,0 +1,26 @@
+// Which figures a TR gets: every definition that has data, in a fixed order (reports stay stable).
+import type { RunSummary } from '../stats/summaryTypes';
+import type { RunRecord } from '../types';
+import { efficiencySpeedupChart, timelineChart, ttftVsTpsScatter } from './runCharts';
+import { throughputChart, ttftBoxChart } from './summaryCharts';
+import { sweepHeatmaps } from './sweepChart';
+import type { ChartSpec } from './types';
+
+export interface ChartInput {
+  summary: RunSummary;
+  runs: readonly RunRecord[];
+  /** The experiment's sweep (option → values), when it had one. */
+  sweep?: Record<string, unknown[]>;
+}
+
+export function chartsFor(input: ChartInput): ChartSpec[] {
+  const specs: (ChartSpec | null)[] = [
+    throughputChart(input.summary),
+    ttftBoxChart(input.summary),
+    ...sweepHeatmaps(input.summary, 'decode_tps', input.sweep),
+    timelineChart(input.runs),
+    efficiencySpeedupChart(input.runs),
+    ttftVsTpsScatter(input.runs),
+  ];
+  return specs.filter((s): s is ChartSpec => s !== null);
+}

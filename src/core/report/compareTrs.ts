@@ -1,0 +1,101 @@
+// `compare`: two groups of per-run values (a variant of a TR each; same TR or two TRs) compared with
+// Welch CI, bootstrap CI, p, g and a verdict. Written under the newer TR as comparisons/<a>_vs_<b>_<metric>
+// .json + .md and appended to its meta.summary.comparisons (kept when its summary is recomputed).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChimeraError } from '../errors';
+import { SummaryAccumulator } from '../stats/accumulator';
+import { compareSamples, type ComparisonResult } from '../stats/compare';
+import { writeFileAtomic, writeJsonAtomic } from '../store/files';
+import { metaPath, readMeta, readRunsSync } from '../store/read';
+import { compareTrIds } from '../store/trId';
+import { comparisonTable } from './comparisons';
+import { escapeInline } from './format';
+import { assertNotRunning, trDirOf } from './locate';
+import { COMPARE_SOURCE, summaryOptionsOf } from './recompute';
+import { writeReport } from './write';
+
+export interface GroupRef { tr: string; variant?: string }
+
+export type TrComparison = ComparisonResult & { source: typeof COMPARE_SOURCE; aTr: string; bTr: string; aVariant: string; bVariant: string };
+
+export interface CompareResult { comparison: TrComparison; underTr: string; jsonFile: string; mdFile: string }
+
+/** "TR12" or "TR12:chimera". */
+export function parseGroupRef(text: string): GroupRef {
+  const i = text.indexOf(':');
+  if (i === -1) return { tr: text };
+  const variant = text.slice(i + 1);
+  if (variant === '') throw new ChimeraError('E_BAD_INPUT', `"${text}" names no variant after ":"`, { where: text, hint: 'write TR<n>:<variant>, or TR<n> alone when it has one variant' });
+  return { tr: text.slice(0, i), variant };
+}
+
+function groupValues(reportsDir: string, ref: GroupRef, metric: string): { variant: string; values: Float64Array } {
+  const dir = trDirOf(reportsDir, ref.tr);
+  const meta = readMeta(dir);
+  const acc = new SummaryAccumulator(summaryOptionsOf(meta));
+  for (const r of readRunsSync(dir).runs) acc.add(r);
+  const counted = acc.finish().variants.filter((v) => v.n > 0).map((v) => v.name);
+  let variant = ref.variant;
+  if (variant === undefined) {
+    if (counted.length !== 1) {
+      throw new ChimeraError('E_BAD_INPUT', `${ref.tr} has ${counted.length} variants with counted runs; name one`, {
+        where: ref.tr, details: [`variants: ${counted.join(', ') || '(none)'}`], hint: `write ${ref.tr}:<variant>`,
+      });
+    }
+    variant = counted[0];
+  } else if (!counted.includes(variant)) {
+    throw new ChimeraError('E_NOT_FOUND', `${ref.tr} has no variant "${variant}" with counted runs`, {
+      where: `${ref.tr}:${variant}`, details: [`variants with counted runs: ${counted.join(', ') || '(none)'}`],
+    });
+  }
+  return { variant, values: acc.values(variant, metric) };
+}
+
+function fileStem(c: TrComparison): string {
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  return `${safe(`${c.aTr}-${c.aVariant}`)}_vs_${safe(`${c.bTr}-${c.bVariant}`)}_${safe(c.metric)}`;
+}
+
+export function comparisonMarkdown(c: TrComparison): string {
+  return [
+    `# Comparison: ${c.aTr}:${escapeInline(c.aVariant)} vs ${c.bTr}:${escapeInline(c.bVariant)} on ${escapeInline(c.metric)}`,
+    '',
+    `A = ${c.aTr}:${escapeInline(c.aVariant)} (reference), B = ${c.bTr}:${escapeInline(c.bVariant)}; Δ = mean(B) − mean(A), per-run values of counted runs.`,
+    '',
+    comparisonTable([c]),
+    '',
+    `**Verdict:** ${escapeInline(c.verdict)}`,
+    '',
+  ].join('\n');
+}
+
+/** Compares two groups; writes the result under the newer TR unless `write` is false. */
+export function compareTrGroups(reportsDir: string, a: GroupRef, b: GroupRef, metric = 'decode_tps', write = true): CompareResult {
+  const ga = groupValues(reportsDir, a, metric);
+  const gb = groupValues(reportsDir, b, metric);
+  if (a.tr === b.tr && ga.variant === gb.variant) {
+    throw new ChimeraError('E_BAD_INPUT', `both groups are ${a.tr}:${ga.variant}`, { where: `${a.tr}:${ga.variant}`, hint: 'compare two different variants or TRs' });
+  }
+  const aName = `${a.tr}:${ga.variant}`;
+  const bName = `${b.tr}:${gb.variant}`;
+  const result = compareSamples(ga.values, gb.values, { a: aName, b: bName, metric });
+  const comparison: TrComparison = { ...result, source: COMPARE_SOURCE, aTr: a.tr, bTr: b.tr, aVariant: ga.variant, bVariant: gb.variant };
+  const underTr = compareTrIds(a.tr, b.tr) >= 0 ? a.tr : b.tr;
+  const dir = trDirOf(reportsDir, underTr);
+  const stem = fileStem(comparison);
+  const jsonFile = join(dir, 'comparisons', `${stem}.json`);
+  const mdFile = join(dir, 'comparisons', `${stem}.md`);
+  if (!write) return { comparison, underTr, jsonFile, mdFile };
+  assertNotRunning(dir, underTr, 'add a comparison');
+  mkdirSync(join(dir, 'comparisons'), { recursive: true });
+  writeJsonAtomic(jsonFile, comparison);
+  writeFileAtomic(mdFile, comparisonMarkdown(comparison));
+  const meta = readMeta(dir);
+  const same = (c: Record<string, unknown>): boolean => c.source === COMPARE_SOURCE && c.a === comparison.a && c.b === comparison.b && c.metric === comparison.metric;
+  meta.summary.comparisons = [...(meta.summary.comparisons ?? []).filter((c) => !same(c)), comparison];
+  writeJsonAtomic(metaPath(dir), meta);
+  // The newer TR's report shows the comparison from now on (figures are left as they are).
+  writeReport(dir, { reportsDir, charts: false });
+  return { comparison, underTr, jsonFile, mdFile };
+}

@@ -1,0 +1,102 @@
+// Methodology: workflow, protocol (warm-ups, order, repetitions, re-warm/unload, cooldown, retries),
+// the definitions of every metric shown, and how the statistics are formed.
+import { statOf } from '../stats/summaryTypes';
+import { code, escapeInline, fmtNum, table } from './format';
+import { isRecord, records, str, type ReportInput } from './model';
+
+/** Metric names a report shows (present in any group of the summary), in a stable order. */
+export function metricsShown(input: ReportInput): string[] {
+  const names = new Set<string>();
+  const visit = (g: unknown): void => {
+    if (!isRecord(g)) return;
+    for (const k of Object.keys(g)) if (statOf(g, k) !== null) names.add(k);
+  };
+  for (const v of input.summary.variants) {
+    visit(v);
+    for (const g of Object.values(v.stages ?? {})) visit(g);
+    for (const g of Object.values(v.agents ?? {})) visit(g);
+    if (v.stageDurations) for (const k of Object.keys(v.stageDurations)) names.add(`stages.${k}`);
+  }
+  if (input.summary.multiAgent) visit(input.summary.multiAgent);
+  if (input.summary.multiAgent) names.add('contention_rate');
+  if (input.summary.variants.some((v) => v.decode_tps_weighted)) names.add('decode_tps_weighted');
+  if (input.summary.variants.some((v) => v.decode_tps_call_mean)) names.add('decode_tps_call_mean');
+  return [...names];
+}
+
+function workflowText(x: Record<string, unknown>): string {
+  const wf = isRecord(x.workflow) ? x.workflow : null;
+  const lines: string[] = [];
+  const kind = str(x.kind);
+  if (kind === 'prompt') {
+    const prompts = Array.isArray(x.prompts) ? x.prompts.length : 0;
+    lines.push(`Each run is one ${code(str(x.api, 'generate'))} request (${x.stream === false ? 'not streamed' : 'streamed'}) of one of ${prompts} prompt(s) with the variant's options.`);
+  } else if (kind === 'command') {
+    lines.push('Each run executes one external implementation (argv, no shell); its LLM calls are recorded through the recording proxy or its own JSON-line reports, and its start-up, RSS and CPU time are measured.');
+  } else if (wf) {
+    const type = str(wf.type);
+    if (type === 'report-agent') lines.push('Each run executes the report-agent workflow: ingest the input files into a data inventory, an *analysis* LLM call, then a *report* LLM call that writes a markdown report from the analysis.');
+    else if (type === 'prompt') lines.push(`Each run executes a workflow of ${Array.isArray(wf.prompts) ? wf.prompts.length : 0} prompt step(s), one LLM call each.`);
+    else lines.push(`Each run executes a custom workflow of ${records(wf.steps).length} step(s): ${records(wf.steps).map((s) => code(str(s.name))).join(', ')}.`);
+    if (Array.isArray(wf.inputs) && wf.inputs.length) lines.push(`Inputs: ${wf.inputs.map((g) => code(String(g))).join(', ')} (a run that ingests 0 files is invalid).`);
+  }
+  if (kind === 'multi-agent') {
+    const agents = records(x.agents);
+    lines.push(`${agents.length} agents are started together (barrier start) in every run: ${agents.map((a) => `${code(str(a.name))} on ${code(str(a.endpoint))}`).join(', ')}.`);
+    lines.push(x.sequentialBaseline === false ? 'No solo (sequential) baseline was run.' : 'Each agent is also run alone (solo baseline, same endpoint and options) to measure the real speedup.');
+  }
+  lines.push(`Model: ${code(str(x.model, 'unknown'))}; max tokens per call: ${x.maxTokens === null || x.maxTokens === undefined ? 'not limited' : String(x.maxTokens)}.`);
+  return lines.join(' ');
+}
+
+function protocolRows(input: ReportInput): string[][] {
+  const x = input.meta.experiment;
+  const retry = isRecord(x.retry) ? x.retry : {};
+  const rewarm = input.runs.filter((r) => r.warmup && r.warmupReason && !/declared/.test(r.warmupReason)).length;
+  const v = (k: string): string => (x[k] === undefined ? '—' : escapeInline(typeof x[k] === 'string' ? (x[k] as string) : JSON.stringify(x[k])));
+  return [
+    ['Variants', String(records(x.variants).length)],
+    ['Repetitions per variant', v('repetitions')],
+    ['Warm-up runs per variant (recorded, not counted)', v('warmup')],
+    ['Re-warm runs added after load-time option changes', String(rewarm)],
+    ['Run order', `${v('order')} (seed ${v('seed')})`],
+    ['Cooldown between runs (ms)', v('cooldownMs')],
+    ['Unload model between variants (keep_alive 0)', v('unloadBetweenVariants')],
+    ['keep_alive', v('keepAlive')],
+    ['Per-call timeout (ms)', v('timeoutMs')],
+    ['Retry policy (503 busy / refused before data)', `${retry.attempts ?? '—'} attempts, ${retry.delayMs ?? '—'} ms apart`],
+    ['Cold-call threshold (load_ms)', v('coldThresholdMs')],
+  ];
+}
+
+function environmentRows(input: ReportInput): string[][] {
+  const env = input.meta.environment;
+  const rows: string[][] = [];
+  if (env?.host) {
+    const h = env.host;
+    rows.push(['Host', `${escapeInline(h.os)} ${escapeInline(h.arch)}`], ['CPU', `${h.cpus} × ${escapeInline(h.cpuModel ?? 'unknown model')}`], ['Memory', `${fmtNum(h.memoryBytes / 2 ** 30)} GiB`], ['Node.js', escapeInline(h.node)]);
+  }
+  rows.push(['GPU', (env?.gpus ?? []).map((g) => escapeInline(g.name)).join('; ') || 'none detected']);
+  for (const e of env?.endpoints ?? []) rows.push([`Server ${code(e.name)}`, `${escapeInline(e.url)}, version ${escapeInline(e.version ?? 'unknown')}`]);
+  if (env?.tool) rows.push(['Harness', `${escapeInline(env.tool.name)} ${escapeInline(env.tool.version)}`]);
+  return rows;
+}
+
+export function renderMethodology(input: ReportInput): string {
+  const { meta, summary } = input;
+  const out: string[] = [];
+  out.push('### Hardware and software', '', table(['Item', 'Value'], environmentRows(input)), '');
+  out.push('### Workflow', '', workflowText(meta.experiment), '');
+  out.push('### Protocol', '', table(['Setting', 'Value'], protocolRows(input)), '');
+  const defs = { ...summary.definitions, ...meta.metricDefinitions };
+  const rows = metricsShown(input).map((m) => [code(m), escapeInline(defs[m] ?? summary.definitions?.[m] ?? 'no definition recorded')]);
+  out.push('### Metric definitions', '', 'Definitions as recorded in meta.json for the metrics shown in this report.', '', table(['Metric', 'Definition'], rows), '');
+  const method = summary.method;
+  const statRows = ['counted_runs', 'per_run_value', 'stages', 'ci95', 'percentiles', 'outliers', 'comparison', 'sample_size_hint']
+    .filter((k) => summary.definitions?.[k])
+    .map((k) => [code(k), escapeInline(summary.definitions[k])]);
+  out.push('### Statistics', '');
+  if (method) out.push(`Confidence ${Math.round(method.confidence * 100)}%, α = ${method.alpha}, bootstrap ${method.bootstrapResamples} resamples with seed ${method.bootstrapSeed}, sample-size hints for a ${method.detectPercent}% difference at power ${method.power}.`, '');
+  out.push(table(['Rule', 'How'], statRows), '');
+  return out.join('\n');
+}

@@ -1,0 +1,48 @@
+// Recomputing a TR's summary from its raw runs.jsonl with the options it was run with, so `report`
+// regenerates everything from raw data. Comparisons added later by `compare` (cross-TR or chosen
+// by hand) are not derivable from this TR's runs alone; they are carried over.
+import { buildSummary } from '../stats/accumulator';
+import type { RunSummary, SummaryOptions, VariantSpec } from '../stats/summaryTypes';
+import type { Comparison, Meta, RunRecord } from '../types';
+
+/** Marks a comparison written by `chimeraforge compare` (kept when the summary is recomputed). */
+export const COMPARE_SOURCE = 'compare';
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The buildSummary options of a TR, from the normalized experiment stored in meta.json. */
+export function summaryOptionsOf(meta: Meta): SummaryOptions {
+  const x = meta.experiment;
+  const variants: VariantSpec[] = [];
+  if (Array.isArray(x.variants)) {
+    for (const v of x.variants) {
+      if (!isRecord(v) || typeof v.name !== 'string') continue;
+      variants.push({
+        name: v.name,
+        options: isRecord(v.options) ? v.options : {},
+        ...(typeof v.scenario === 'string' ? { scenario: v.scenario } : {}),
+      });
+    }
+  }
+  return {
+    kind: meta.kind,
+    variants,
+    ...(x.contention !== undefined ? { contentionRule: x.contention } : {}),
+    ...(typeof x.seed === 'number' ? { seed: x.seed } : {}),
+  };
+}
+
+/** Comparisons of meta.summary that `compare` added (they survive a recompute). */
+export function keptComparisons(meta: Meta): Comparison[] {
+  return (meta.summary?.comparisons ?? []).filter((c) => c.source === COMPARE_SOURCE);
+}
+
+/** The summary of the TR's runs, plus the comparisons `compare` added earlier. */
+export function recomputeSummary(meta: Meta, runs: readonly RunRecord[]): RunSummary {
+  const summary = buildSummary(runs, summaryOptionsOf(meta));
+  const kept = keptComparisons(meta);
+  if (kept.length > 0) summary.comparisons = [...summary.comparisons, ...(kept as RunSummary['comparisons'])];
+  return summary;
+}

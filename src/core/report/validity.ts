@@ -1,0 +1,95 @@
+// Validity (what was excluded and why), Reproducibility (the experiment as run, its hash, the exact
+// command) and the appendices (configuration tables; model output quoted as untrusted text).
+import { statOf } from '../stats/summaryTypes';
+import type { RunRecord } from '../types';
+import { code, codeBlock, escapeInline, fmtOptions, quoteUntrusted, table } from './format';
+import { isRecord, records, str, type ReportInput } from './model';
+
+const MAX_LISTED_RUNS = 50;
+export const MODEL_OUTPUT_EXCERPT_CHARS = 1500;
+
+function reasonOf(r: RunRecord): string {
+  if (r.status === 'failed') return `failed${r.errorCode ? ` (${r.errorCode})` : ''}: ${r.error ?? 'no message'}`;
+  if (r.status === 'cancelled') return 'cancelled';
+  if (!r.valid) return `invalid: ${r.invalidReason ?? 'no reason recorded'}`;
+  return 'ok';
+}
+
+export function renderValidity(input: ReportInput): string {
+  const c = input.summary.counts;
+  const out: string[] = [
+    'Warm-ups, failed, invalid and cancelled runs stay in runs.jsonl and are counted here; they never enter the statistics.',
+    '',
+    table(['Recorded', 'Counted', 'Warm-up', 'Solo baseline', 'Failed', 'Invalid', 'Cancelled'], [[c.runs, c.counted, c.warmup, c.solo, c.failed, c.invalid, c.cancelled].map(String)]),
+    '',
+  ];
+  const excluded = input.runs.filter((r) => !r.warmup && (r.status !== 'ok' || !r.valid));
+  if (excluded.length) {
+    const byReason = new Map<string, number>();
+    for (const r of excluded) {
+      const key = r.status === 'failed' ? `failed: ${r.errorCode ?? 'error'}` : r.status === 'cancelled' ? 'cancelled' : `invalid: ${r.invalidReason ?? 'unknown'}`;
+      byReason.set(key, (byReason.get(key) ?? 0) + 1);
+    }
+    out.push('#### Excluded runs by reason', '', table(['Reason', 'Runs'], [...byReason].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [escapeInline(k), String(n)])), '');
+    const listed = excluded.slice(0, MAX_LISTED_RUNS);
+    out.push('#### Excluded runs', '', table(['Run', 'Variant', 'Status', 'Reason'], listed.map((r) => [String(r.run), code(r.variant), r.status, escapeInline(reasonOf(r))])), '');
+    if (excluded.length > listed.length) out.push(`… and ${excluded.length - listed.length} more (see runs.jsonl).`, '');
+  } else {
+    out.push('No measured run failed, was invalid or was cancelled.', '');
+  }
+  const failedWarmups = input.runs.filter((r) => r.warmup && r.status !== 'ok').length;
+  if (failedWarmups) out.push(`${failedWarmups} warm-up run(s) did not finish ok (warm-ups are never counted).`, '');
+  const outliers = input.summary.variants.flatMap((v) => ['decode_tps', 'ttft_ms', 'wall_ms'].flatMap((m) => {
+    const s = statOf(v, m);
+    return s && s.outliers ? [[code(v.name), code(m), String(s.outliers), s.outlierRuns.join(', ')]] : [];
+  }));
+  if (outliers.length) out.push('#### Outliers (Tukey fences, flagged and kept)', '', table(['Variant', 'Metric', 'Outliers', 'Runs'], outliers), '');
+  if (input.corrupt.length) {
+    out.push(`**runs.jsonl had ${input.corrupt.length} unreadable line(s), skipped:** ${input.corrupt.slice(0, 10).map((l) => `line ${l.line} (${escapeInline(l.error)})`).join('; ')}.`, '');
+  }
+  for (const note of input.meta.notes ?? []) out.push(`- ${escapeInline(note)}`);
+  if (input.meta.notes?.length) out.push('');
+  return out.join('\n');
+}
+
+export function renderReproducibility(input: ReportInput): string {
+  const { meta } = input;
+  const { hash, ...experiment } = meta.experiment;
+  const command = meta.command ?? (meta.imported ? `chimeraforge import ${meta.imported.from}` : null);
+  const out = [
+    command ? 'Re-run this experiment with:' : 'The command that ran this experiment was not recorded; re-run the experiment file below with `chimeraforge run`.',
+    '',
+  ];
+  if (command) out.push(codeBlock(command, 'sh'), '');
+  out.push(`Experiment hash (of the normalized experiment below): ${code(hash)}. Regenerate this report from the raw runs with ${code(`chimeraforge report ${meta.id}`)}.`, '');
+  out.push('The experiment as run (normalized, defaults filled in):', '', codeBlock(JSON.stringify(experiment, null, 2), 'json'), '');
+  return out.join('\n');
+}
+
+export function renderConfigurationAppendix(input: ReportInput): string {
+  const x = input.meta.experiment;
+  const out: string[] = [];
+  const variants = records(x.variants);
+  out.push('#### Variants', '', table(['Variant', 'Model', 'Source', 'Options sent'], variants.map((v) => [code(str(v.name)), code(str(v.model, str(x.model))), escapeInline(str(v.source, '—')), escapeInline(fmtOptions(isRecord(v.options) ? v.options : {}))])), '');
+  const agents = records(x.agents);
+  if (agents.length) {
+    out.push('#### Agents', '', table(['Agent', 'Endpoint', 'Model', 'Options sent'], agents.map((a) => [code(str(a.name)), code(str(a.endpoint)), code(str(a.model, str(x.model))), escapeInline(fmtOptions(isRecord(a.options) ? a.options : {}))])), '');
+  }
+  const endpoints = isRecord(x.endpoints) ? Object.entries(x.endpoints) : [];
+  if (endpoints.length) out.push('#### Endpoints', '', table(['Name', 'URL'], endpoints.map(([k, v]) => [code(k), escapeInline(String(v))])), '');
+  const impls = records(x.implementations);
+  if (impls.length) out.push('#### Implementations', '', table(['Name', 'argv'], impls.map((i) => [code(str(i.name)), code(Array.isArray(i.argv) ? i.argv.map(String).join(' ') : '')])), '');
+  return out.join('\n');
+}
+
+export function renderModelOutput(input: ReportInput): string | null {
+  const m = input.modelOutput;
+  if (!m) return null;
+  const { block, truncated } = quoteUntrusted(m.text, MODEL_OUTPUT_EXCERPT_CHARS);
+  return [
+    `**MODEL OUTPUT — generated text, not written or checked by the harness.** From run ${m.run} (variant ${code(m.variant)}${m.agent ? `, agent ${code(m.agent)}` : ''}, stage ${code(m.stage)}), file ${code(m.file)}${truncated ? `; first ${MODEL_OUTPUT_EXCERPT_CHARS} characters` : ''}. Shown as quoted plain text: its markup is not rendered.`,
+    '',
+    block,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+// `report`: regenerate a TR's summary, summary.csv, charts and Technical_Report_<id>.md from its raw
+// runs.jsonl, then update meta.json (summary, artifacts) atomically and the reports index.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { chartsFor } from '../charts/select';
+import { writeChartPngs } from '../charts/render';
+import { summaryCsv } from '../stats/csv';
+import type { RunSummary } from '../stats/summaryTypes';
+import { writeFileAtomic, writeJsonAtomic } from '../store/files';
+import { metaPath, readMeta, readRunsSync, shownStatus } from '../store/read';
+import { reportFileName } from '../store/trId';
+import type { CallRecord, Meta, RunRecord, ShownStatus } from '../types';
+import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
+import { recomputeSummary } from './recompute';
+import { renderReport } from './render';
+import { regenerateIndex } from './reportsIndex';
+import { countedRuns } from '../charts/runCharts';
+
+export interface WriteReportOptions {
+  /** Where Technical_Report_<id>.md and README.md go (default: the TR directory's parent). */
+  reportsDir?: string;
+  /** Render the PNG figures (default true); false keeps the charts already listed in meta.json. */
+  charts?: boolean;
+  /** Regenerate the reports index README.md afterwards (default true). */
+  index?: boolean;
+}
+
+export interface WriteReportResult {
+  id: string;
+  reportFile: string;
+  /** Chart paths relative to the TR directory. */
+  charts: string[];
+  status: ShownStatus;
+  summary: RunSummary;
+  /** False when the TR is still being written by a live process (its meta.json is left to that writer). */
+  metaUpdated: boolean;
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+/** The text of one agent run's generated report (stage "report" preferred), read from outputs/. */
+export function findModelOutput(trDir: string, meta: Meta, runs: readonly RunRecord[]): ModelOutputExcerpt | null {
+  if (meta.kind !== 'agent' && meta.kind !== 'multi-agent') return null;
+  const candidates: { run: RunRecord; call: CallRecord; agent?: string }[] = [];
+  for (const run of countedRuns(runs)) {
+    for (const call of run.calls) if (call.outputFile) candidates.push({ run, call });
+    for (const a of run.agents ?? []) for (const call of a.calls) if (call.outputFile) candidates.push({ run, call, agent: a.name });
+  }
+  const pick = candidates.find((c) => c.call.stage === 'report') ?? candidates.at(-1);
+  if (!pick) return null;
+  const root = resolve(trDir);
+  const file = resolve(root, pick.call.outputFile!);
+  // Output paths come from the record: never read outside the TR directory.
+  if (!file.startsWith(root + sep)) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  return { file: toPosix(relative(root, file)), run: pick.run.run, variant: pick.run.variant, stage: pick.call.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
+}
+
+function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
+  const s = meta.experiment.sweep;
+  if (!isRecord(s)) return undefined;
+  const out: Record<string, unknown[]> = {};
+  for (const [k, v] of Object.entries(s)) if (Array.isArray(v)) out[k] = v;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Everything a report needs, computed from the raw runs; with renderCharts the PNGs are (re)written. */
+export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string } {
+  const dir = resolve(trDir);
+  const meta = readMeta(dir);
+  const status = shownStatus(meta);
+  const { runs, corrupt } = readRunsSync(dir);
+  const summary = recomputeSummary(meta, runs);
+  const defs = chartsFor({ summary, runs, sweep: sweepOf(meta) });
+  // Without rendering, the figures already on disk are referenced (same titles, same markdown).
+  const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
+  const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);
+  const figures: ReportFigure[] = specs.map((d, i) => ({ path: toPosix(relative(reportsDir, join(dir, charts[i]))), title: d.title, caption: d.caption }));
+  const markdown = renderReport({ meta, status, summary, runs, corrupt, figures, modelOutput: findModelOutput(dir, meta, runs) });
+  return { meta, status, summary, charts, markdown };
+}
+
+export function writeReport(trDir: string, opts: WriteReportOptions = {}): WriteReportResult {
+  const dir = resolve(trDir);
+  const reportsDir = resolve(opts.reportsDir ?? dirname(dir));
+  const { meta, status, summary, charts, markdown } = prepareReport(dir, reportsDir, opts.charts ?? true);
+  const reportFile = join(reportsDir, reportFileName(meta.id));
+  writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
+  writeFileAtomic(reportFile, markdown);
+  // A live writer owns meta.json; writing it here would race with its next flush.
+  const metaUpdated = status !== 'running';
+  if (metaUpdated) {
+    const fresh = readMeta(dir);
+    fresh.summary = summary;
+    fresh.artifacts = { ...fresh.artifacts, runs: 'runs.jsonl', summaryCsv: 'summary.csv', report: toPosix(relative(dir, reportFile)), charts };
+    writeJsonAtomic(metaPath(dir), fresh);
+  }
+  if (opts.index ?? true) regenerateIndex(reportsDir);
+  return { id: meta.id, reportFile, charts, status, summary, metaUpdated };
+}
