@@ -1,0 +1,28 @@
+// `chimeraforge report <TR-ID>`: regenerate summary, summary.csv, charts and the technical report from
+// the TR's raw runs.jsonl (works on interrupted and cancelled TRs: the report says PARTIAL).
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { trDirOf } from '../../core/report/locate';
+import { writeReport } from '../../core/report/write';
+
+interface ReportCliOptions { reportsDir: string; charts: boolean; json?: boolean }
+
+export function registerReportCommand(program: Command): void {
+  program.command('report')
+    .description('Regenerate a TR\'s report, summary.csv and charts from its raw runs (and the reports index)')
+    .argument('<tr>', 'TR id, e.g. TR116 or TR111_v2')
+    .option('--reports-dir <dir>', 'reports directory', 'reports')
+    .option('--no-charts', 'keep the PNG figures already in charts/ instead of rendering them')
+    .option('--json', 'print one JSON result object on stdout')
+    .action((id: string, o: ReportCliOptions) => {
+      const reportsDir = resolve(o.reportsDir);
+      const r = writeReport(trDirOf(reportsDir, id), { reportsDir, charts: o.charts });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ id: r.id, status: r.status, reportFile: r.reportFile, charts: r.charts, metaUpdated: r.metaUpdated })}\n`);
+        return;
+      }
+      process.stdout.write(`${r.reportFile}\n`);
+      const partial = r.status === 'complete' ? '' : ` (${r.status}: marked in the report)`;
+      process.stderr.write(`${r.id}: report, summary.csv and ${r.charts.length} chart(s) regenerated${partial}${r.metaUpdated ? '' : '; meta.json left to the running writer'}\n`);
+    });
+}
