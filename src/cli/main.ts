@@ -11,11 +11,6 @@ import { registerCompareCommand } from './commands/compare';
 import { registerSupersedeCommand } from './commands/supersede';
 import { registerIndexCommand } from './commands/index';
 import { registerCompendiumCommand } from './commands/compendium';
-import { registerReportCommand } from './commands/report';
-import { registerCompareCommand } from './commands/compare';
-import { registerSupersedeCommand } from './commands/supersede';
-import { registerIndexCommand } from './commands/index';
-import { registerCompendiumCommand } from './commands/compendium';
 import { registerImportCommand } from './commands/import';
 
 export function buildProgram(): Command {
@@ -29,11 +24,6 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerListCommand(program);
   registerDemoCommand(program);
-  registerReportCommand(program);
-  registerCompareCommand(program);
-  registerSupersedeCommand(program);
-  registerIndexCommand(program);
-  registerCompendiumCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
   registerSupersedeCommand(program);
