@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import type { ExperimentFile, ImplementationSpec } from '../../../src/core/experiment/types';
 import { NO_CALLS_REASON, runCommandKind } from '../../../src/core/runner/kinds/command';
-import { contextFor, tmp, writeSampleData } from './helpers';
+import { contextFor, PYTHON, tmp, writeSampleData } from './helpers';
 
 const AGENTS = resolve(__dirname, '../../../examples/agents');
 const node = process.execPath;
 const agentArgs = ['--data', '${workspace}/data', '--out', '${run_dir}', '--base-url', '${endpoint}', '--model', '${model}', '--options', '${options_json}'];
 const IMPLS: ImplementationSpec[] = [
   { name: 'node', argv: [node, join(AGENTS, 'node-agent.mjs'), ...agentArgs] },
-  { name: 'python', argv: ['python3', join(AGENTS, 'python_agent.py'), ...agentArgs] },
+  { name: 'python', argv: [PYTHON, join(AGENTS, 'python_agent.py'), ...agentArgs] },
 ];
 
 describe('command kind (external implementations)', function () {

@@ -9,7 +9,7 @@ import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import type { ExperimentFile } from '../../../src/core/experiment/types';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import type { RunRecord } from '../../../src/core/types';
-import { tmp, writeSampleData } from './helpers';
+import { PYTHON, tmp, writeSampleData } from './helpers';
 
 const AGENTS = resolve(__dirname, '../../../examples/agents');
 const args = ['--data', 'data', '--out', '${run_dir}', '--base-url', '${endpoint}', '--model', '${model}', '--options', '${options_json}'];
@@ -29,7 +29,7 @@ describe('command experiment: node agent vs python agent', function () {
       maxTokens: 16, repetitions: 2, warmup: 1,
       implementations: [
         { name: 'node', argv: [process.execPath, join(AGENTS, 'node-agent.mjs'), ...args] },
-        { name: 'python', argv: ['python3', join(AGENTS, 'python_agent.py'), ...args] },
+        { name: 'python', argv: [PYTHON, join(AGENTS, 'python_agent.py'), ...args] },
       ],
     };
   });

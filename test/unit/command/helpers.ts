@@ -1,5 +1,6 @@
 // Shared helpers of the command-kind tests: a raw HTTP client that keeps every chunk with its arrival
 // time, and a run context over a temporary folder.
+import { execFileSync } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,3 +75,9 @@ export function writeSampleData(dir: string): void {
   writeFileSync(join(dir, 'data', 'sub', 'metrics.json'), '{"runs":[1,2,3],"throughput":101.2}\n');
   writeFileSync(join(dir, 'data', 'notes.md'), '# Benchmark notes\n\nTwo models, three runs each.\n');
 }
+
+/**
+ * The real Python interpreter: `python3` on PATH may be a version-manager shim (pyenv here: bash
+ * scripts that exec python), whose own start-up would be measured as the agent's.
+ */
+export const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
