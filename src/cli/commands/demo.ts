@@ -13,6 +13,7 @@ import { abortOnSignals } from '../signals';
 import { presetsDir } from '../presets';
 import { parseEndpointFlags } from './run';
 import { demoSummaryLines } from '../demoSummary';
+import { reportAfterRun } from './report';
 
 const DEMO_EXPERIMENTS = ['demo-agent-ab.experiment.json', 'demo-dual-agents.experiment.json'];
 
@@ -48,6 +49,7 @@ async function demo(o: DemoOptions): Promise<void> {
     release();
     await Promise.all(engines.map((e) => e.stop()));
   }
+  for (const r of results) reportAfterRun(r.trDir, reportsDir, (l) => progress.line(l));
   process.stderr.write('\n');
   for (const line of demoSummaryLines(results)) process.stdout.write(`${line}\n`);
   process.stdout.write(`\nworkspace: ${workspace}\nreports:   ${reportsDir}\n`);

@@ -1,7 +1,8 @@
 // `chimeraforge report <TR-ID>`: regenerate summary, summary.csv, charts and the technical report from
 // the TR's raw runs.jsonl (works on interrupted and cancelled TRs: the report says PARTIAL).
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { errorMessage } from '../../core/errors';
 import { trDirOf } from '../../core/report/locate';
 import { writeReport } from '../../core/report/write';
 
@@ -25,4 +26,19 @@ export function registerReportCommand(program: Command): void {
       const partial = r.status === 'complete' ? '' : ` (${r.status}: marked in the report)`;
       process.stderr.write(`${r.id}: report, summary.csv and ${r.charts.length} chart(s) regenerated${partial}${r.metaUpdated ? '' : '; meta.json left to the running writer'}\n`);
     });
+}
+
+/**
+ * After `run`/`demo`: write the TR's report (and the index). A failure here never changes the run's
+ * outcome — the TR directory is complete without it and `chimeraforge report` can retry.
+ */
+export function reportAfterRun(trDir: string, reportsDir: string, line: (text: string) => void): string | null {
+  try {
+    const r = writeReport(trDir, { reportsDir });
+    line(`report: ${r.reportFile}`);
+    return r.reportFile;
+  } catch (e) {
+    line(`report not written (${errorMessage(e)}); retry with: chimeraforge report ${basename(trDir)} --reports-dir ${reportsDir}`);
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import { runExperiment, type RunResult } from '../../core/runner/runExperiment';
 import { EXIT } from '../exit';
 import { Progress } from '../progress';
 import { abortOnSignals } from '../signals';
+import { reportAfterRun } from './report';
 
 interface RunCliOptions { reportsDir: string; tr?: string; endpoint: string[]; json?: boolean; workspace?: string }
 
@@ -53,8 +54,9 @@ async function run(file: string, o: RunCliOptions): Promise<void> {
 
 function finishRun(result: RunResult, o: RunCliOptions, progress: Progress): void {
   progress.line(`results: ${result.trDir}`);
+  const reportFile = reportAfterRun(result.trDir, resolve(o.reportsDir), (l) => progress.line(l));
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, summary: result.meta.summary })}\n`);
+    process.stdout.write(`${JSON.stringify({ trId: result.trId, trDir: result.trDir, status: result.status, reportFile, counts: result.meta.counts, summary: result.meta.summary })}\n`);
   }
   process.exitCode = exitCodeOfStatus(result.status);
 }
