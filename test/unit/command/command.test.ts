@@ -137,6 +137,17 @@ describe('command kind (external implementations)', function () {
     assert.ok(o.command!.startup_ms! > 0 && o.command!.startup_ms! < o.command!.process_wall_ms);
   });
 
+  it('does not start the program when the run is already cancelled', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const impl: ImplementationSpec = { name: 'never', argv: [node, '-e', 'require("fs").writeFileSync(process.env.CHIMERAFORGE_RUN_DIR + "/ran", "")'] };
+    const ctx = contextFor(experiment([impl]), ws, 'never', ac.signal);
+    const o = await runCommandKind(ctx);
+    assert.equal(o.status, 'cancelled');
+    assert.equal(o.command, undefined);
+    assert.equal(existsSync(join(ws, 'outputs', `run${ctx.planned.index}`, 'ran')), false);
+  });
+
   it('stops a hung program at 10 × timeoutMs', async () => {
     const impl: ImplementationSpec = { name: 'hung', argv: [node, '-e', 'setInterval(() => {}, 1000)'] };
     const o = await runCommandKind(contextFor(experiment([impl], { timeoutMs: 50 }), ws, 'hung'));

@@ -66,6 +66,7 @@ function lastLine(text: string): string {
 export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
   const t0 = ctx.clock.now();
   const elapsed = (): number => ctx.clock.now() - t0;
+  if (ctx.signal.aborted) return { status: 'cancelled', error: 'run cancelled before the program started', errorCode: 'E_ABORTED', valid: false, wallMs: 0, calls: [] };
   const v = variantOf(ctx);
   const impl = ctx.x.implementations?.find((i) => i.name === v.implementation);
   if (!impl) return failedOutcome('E_BAD_INPUT', `variant ${v.name} names no known implementation (${v.implementation ?? 'none'})`, elapsed());
