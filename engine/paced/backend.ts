@@ -5,7 +5,7 @@
 //   token i (0-based) is written at t + T + i·1000/r;  the done line at t + T + n·1000/r.
 //   prompt_eval_duration = T;  eval_count = n;  eval_duration = n/r s  (so eval_count/eval_duration = r exactly);
 //   load_duration = loadMs on a cold request, else 0 (absent, like Ollama's omitempty);
-//   total_duration = load_duration + time waited for a slot (measured) + T + n/r s.
+//   total_duration = request arrival → slot held (measured: parsing, load, waiting) + T + n/r s.
 // Client view: TTFT = T (+ load + slot wait), every inter-token gap = 1000/r ms.
 import { createHash } from 'node:crypto';
 import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner } from '../server/backend';

@@ -59,8 +59,8 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
       const result = await stream(state, res, r, fault, at, slot, model.runner.generate.bind(model.runner), ac);
       if (!result) return;
       const loadNs = cold && backend.scheduledLoadMs ? msToNs(backend.scheduledLoadMs()) : result.scheduled && !cold ? 0 : msToNs(tLoaded - t0);
-      const waitNs = msToNs(tSlot - tLoaded);
-      const total = result.scheduled ? loadNs + waitNs + result.promptEvalNs + result.evalNs : msToNs(performance.now() - t0);
+      // Scheduled (paced): everything before the slot is measured, the rest is the schedule itself.
+      const total = result.scheduled ? msToNs(tSlot - t0) + result.promptEvalNs + result.evalNs : msToNs(performance.now() - t0);
       const final = {
         done: true,
         done_reason: result.doneReason,

@@ -35,7 +35,7 @@ describe('engine paced mode (HTTP)', function () {
       assert.equal(final.prompt_eval_count, 5, 'words of the templated prompt: <|user|> one two three <|assistant|>');
       assert.equal(final.done_reason, 'stop');
       const total = final.total_duration as number;
-      assert.ok(total >= 280_000_000 && total < 285_000_000, `total ${total} = prompt + eval + slot wait`);
+      assert.ok(total >= 280_000_000 && total < 300_000_000, `total ${total} = arrival→slot (measured) + prompt + eval`);
       // The done line comes one token interval after the last token: never before T + n/r.
       assert.ok(r.lines.at(-1)!.at >= 279.5, `done at ${r.lines.at(-1)!.at} ms, scheduled 280 ms`);
     }
