@@ -1,5 +1,6 @@
 // Before anything is written: every endpoint the experiment uses answers and has every model it needs.
 // A failure here is E_UNREACHABLE / E_MODEL_NOT_FOUND naming the endpoint and model (CLI exit 3).
+import { ChimeraError, type ErrorCode } from '../errors';
 import { createGatewayClient } from '../ollama/client';
 import { preflight } from '../ollama/probe';
 import type { NormalizedExperiment } from '../experiment/types';
@@ -25,6 +26,17 @@ export function modelsByEndpoint(x: NormalizedExperiment): Map<string, Set<strin
   return m;
 }
 
+// Codes that already say what is wrong before a run; any other endpoint failure here (a server that is
+// not Ollama, an HTTP 500, no answer in time) also means the endpoint is unavailable: CLI exit 3, not 1.
+const PREFLIGHT_CODES: readonly ErrorCode[] = ['E_UNREACHABLE', 'E_MODEL_NOT_FOUND', 'E_BAD_INPUT', 'E_ABORTED'];
+
+function unavailable(e: unknown): unknown {
+  if (!(e instanceof ChimeraError) || PREFLIGHT_CODES.includes(e.code)) return e;
+  return new ChimeraError('E_UNREACHABLE', e.message, {
+    ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}), ...(e.status !== undefined ? { status: e.status } : {}), cause: e,
+  });
+}
+
 export interface PreflightResult { endpoints: EndpointInfo[]; rttMs: Record<string, number | null> }
 
 export async function preflightAll(x: NormalizedExperiment, clock: Clock, signal?: AbortSignal, fetchImpl?: typeof fetch): Promise<PreflightResult> {
@@ -33,7 +45,9 @@ export async function preflightAll(x: NormalizedExperiment, clock: Clock, signal
   for (const [name, models] of modelsByEndpoint(x)) {
     const client = createGatewayClient({ url: x.endpoints[name], name, clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
     try {
-      const p = await preflight(client, [...models], { ...(signal ? { signal } : {}) });
+      const p = await preflight(client, [...models], { ...(signal ? { signal } : {}) }).catch((e: unknown) => {
+        throw unavailable(e);
+      });
       endpoints.push({
         name,
         url: client.url,
