@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import type { ExperimentFile, ImplementationSpec } from '../../../src/core/experiment/types';
-import { NO_CALLS_REASON, runCommandKind } from '../../../src/core/runner/kinds/command';
+import type { CallRecord } from '../../../src/core/types';
+import { NO_CALLS_REASON, runCommandKind, stagesOf } from '../../../src/core/runner/kinds/command';
 import { contextFor, PYTHON, tmp, writeSampleData } from './helpers';
 
 const AGENTS = resolve(__dirname, '../../../examples/agents');
@@ -55,6 +56,12 @@ describe('command kind (external implementations)', function () {
       assert.ok(c.peak_rss_mb !== null && c.peak_rss_mb > 5 && c.peak_rss_mb < 1000, `rss ${c.peak_rss_mb} MiB`);
       assert.ok(c.cpu_ms !== null && c.cpu_ms > 0);
       assert.ok(o.wallMs >= c.process_wall_ms);
+      const [an, rep] = o.calls;
+      assert.deepEqual(o.stages, {
+        analysis: an.client.endMs, report: rep.client.endMs,
+        total: rep.client.sendOffsetMs + rep.client.endMs - an.client.sendOffsetMs,
+      });
+      assert.ok(o.stages!.total < c.process_wall_ms);
       const report = readFileSync(join(ws, 'outputs', `run${ctx.planned.index}`, 'report.md'), 'utf8');
       assert.match(report, /^# Technical Report\n\nModel: tiny:latest\nOptions: \{"num_predict":16\}\nFiles analysed: 3\n/);
       console.log(`      ${impl.name}: startup ${c.startup_ms!.toFixed(1)} ms, process ${c.process_wall_ms.toFixed(1)} ms, peak RSS ${c.peak_rss_mb!.toFixed(1)} MiB, CPU ${c.cpu_ms} ms (${c.samples} samples)`);
@@ -71,6 +78,15 @@ describe('command kind (external implementations)', function () {
       assert.deepEqual(o.calls.map((c) => [c.stage, c.status, c.error?.code]), [['analysis', 'failed', 'E_MODEL_NOT_FOUND']]);
     });
   }
+
+  it('stage durations span overlapping calls of one stage', () => {
+    const call = (stage: string, sendOffsetMs: number, endMs: number): CallRecord => ({
+      stage, endpoint: 'default', url: 'u', model: 'm', api: 'generate', options: {}, startedAt: '', status: 'ok', server: null,
+      client: { sendOffsetMs, headersMs: null, firstTokenMs: null, endMs, chunkMs: [] }, metrics: null, textChars: 0,
+    });
+    assert.deepEqual(stagesOf([call('a', 10, 100), call('a', 50, 100), call('b', 200, 30)]), { a: 140, b: 30, total: 220 });
+    assert.equal(stagesOf([]), undefined);
+  });
 
   it('both examples send the same prompts (only the implementation differs)', async () => {
     const x = experiment(IMPLS, { options: { seed: 3, temperature: 0 } });

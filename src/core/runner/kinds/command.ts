@@ -63,6 +63,27 @@ function lastLine(text: string): string {
   return last ? `: ${last.slice(0, 300)}` : '';
 }
 
+/**
+ * Stage durations from the calls (client side, as the proxy saw them): per stage, its first send → its
+ * last end; total = first call sent → last call ended. The program's time outside LLM calls is
+ * process_wall_ms minus this.
+ */
+export function stagesOf(calls: readonly CallRecord[]): Record<string, number> | undefined {
+  if (calls.length === 0) return undefined;
+  const span = new Map<string, [number, number]>();
+  for (const c of calls) {
+    const start = c.client.sendOffsetMs;
+    const end = start + c.client.endMs;
+    const s = span.get(c.stage);
+    span.set(c.stage, s ? [Math.min(s[0], start), Math.max(s[1], end)] : [start, end]);
+  }
+  const all = [...span.values()];
+  const out: Record<string, number> = {};
+  for (const [stage, [a, b]] of span) out[stage] = b - a;
+  out.total = Math.max(...all.map((x) => x[1])) - Math.min(...all.map((x) => x[0]));
+  return out;
+}
+
 export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
   const t0 = ctx.clock.now();
   const elapsed = (): number => ctx.clock.now() - t0;
@@ -146,5 +167,6 @@ export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
     : failedCall
       ? `call ${failedCall.stage} failed: ${failedCall.error?.message ?? failedCall.status}`
       : firstInvalidReason(calls, (c) => c.options);
-  return { status: 'ok', valid: invalid === null, ...(invalid ? { invalidReason: invalid } : {}), wallMs, calls, command };
+  const stages = stagesOf(calls);
+  return { status: 'ok', valid: invalid === null, ...(invalid ? { invalidReason: invalid } : {}), wallMs, calls, ...(stages ? { stages } : {}), command };
 };
