@@ -119,7 +119,7 @@ export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
     } catch (e) {
       return failedOutcome(isChimeraError(e) ? e.code : 'E_BAD_INPUT', errorMessage(e), elapsed());
     }
-    // Programs that read OLLAMA_HOST (the official clients do) reach the proxy without an argument.
+    // Programs that read OLLAMA_HOST (the ollama CLI, ollama-python) reach the proxy without an argument.
     const env: NodeJS.ProcessEnv = { ...process.env, OLLAMA_HOST: proxy.url, CHIMERAFORGE_ENDPOINT: proxy.url, CHIMERAFORGE_RUN_DIR: runDir, ...cmd.env };
     const reportCtx = { endpointName, url: target, runStartMs: ctx.runStartMs, coldThresholdMs: ctx.x.coldThresholdMs };
     ctx.log.debug(`command run ${ctx.planned.index}: ${JSON.stringify(cmd.argv)} in ${cmd.cwd} (endpoint ${proxy.url} → ${target})`);
