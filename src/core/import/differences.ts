@@ -3,11 +3,19 @@
 import type { Meta } from '../types';
 import type { Difference } from './types';
 
-function fmt(v: number | string | null, unit?: string): string {
+function decimals(v: number): number {
+  const t = String(v);
+  const i = t.indexOf('.');
+  return i < 0 ? 0 : t.length - i - 1;
+}
+
+/** Published values as written; ours with one decimal more than the value they are set against (2–4). */
+function fmt(v: number | string | null, unit: string | undefined, against: number | string | null): string {
   if (v === null) return 'not derivable';
   if (typeof v === 'string') return v;
-  const s = Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(2) : v.toFixed(Math.abs(v) >= 1 ? 3 : 4);
-  return unit && unit !== 'runs' && unit !== 'files' ? `${s} ${unit}` : unit ? `${s} ${unit}` : s;
+  const places = typeof against === 'number' ? Math.min(4, Math.max(2, decimals(against) + 1)) : 4;
+  const s = v === against || Number.isInteger(v) ? String(v) : v.toFixed(places);
+  return unit ? `${s} ${unit}` : s;
 }
 
 function cell(text: string): string {
@@ -18,7 +26,7 @@ function table(rows: Difference[]): string[] {
   const out = ['| What | Original | Recomputed from raw runs | Source |', '|---|---|---|---|'];
   for (const d of rows) {
     const what = d.note ? `${d.what} — ${d.note}` : d.what;
-    out.push(`| ${cell(what)} | ${cell(fmt(d.original, d.unit))} | ${cell(fmt(d.recomputed, d.unit))} | ${cell(d.source)} |`);
+    out.push(`| ${cell(what)} | ${cell(fmt(d.original, d.unit, d.original))} | ${cell(fmt(d.recomputed, d.unit, d.original))} | ${cell(d.source)} |`);
   }
   return out;
 }
