@@ -146,11 +146,11 @@ export const heatmapPlugin: Plugin = {
       ctx.fillStyle = v === null || v === undefined ? '#eeeeee' : rampColor(t(v));
       ctx.fillRect(cx - cw / 2 + 1, cy - ch / 2 + 1, cw - 2, ch - 2);
       ctx.fillStyle = v === null || v === undefined ? '#777777' : rampTextColor(t(v));
-      ctx.font = `bold ${Math.round(Math.min(18, ch / 3))}px sans-serif`;
+      ctx.font = `bold ${Math.round(Math.min(18, ch / 3))}px ${fontFamily(chart)}`;
       ctx.fillText(v === null || v === undefined ? 'no data' : formatCell(v), cx, cy - (notes ? ch / 9 : 0));
       const note = notes?.[yi]?.[xi];
       if (note) {
-        ctx.font = `${Math.round(Math.min(13, ch / 5))}px sans-serif`;
+        ctx.font = `${Math.round(Math.min(13, ch / 5))}px ${fontFamily(chart)}`;
         ctx.fillText(note, cx, cy + ch / 5);
       }
     }));
@@ -163,13 +163,18 @@ export const heatmapPlugin: Plugin = {
       ctx.fillRect(barX, y, 16, (ys.bottom - ys.top) / steps + 1);
     }
     ctx.fillStyle = TEXT_COLOR;
-    ctx.font = '12px sans-serif';
+    ctx.font = `12px ${fontFamily(chart)}`;
     ctx.textAlign = 'left';
     ctx.fillText(`${formatCell(max)} ${unit}`, barX + 20, ys.top + 6);
     ctx.fillText(`${formatCell(min)} ${unit}`, barX + 20, ys.bottom - 6);
     ctx.restore();
   },
 };
+
+/** The family Chart.js resolved for this chart (the renderer sets one the host has), for plugin text. */
+function fontFamily(chart: Chart): string {
+  return (chart.options as { font?: { family?: string } }).font?.family ?? 'sans-serif';
+}
 
 function formatCell(v: number): string {
   const a = Math.abs(v);

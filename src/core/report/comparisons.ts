@@ -17,7 +17,8 @@ function hint(c: Comparison): string {
 
 function side(c: Comparison, which: 'a' | 'b'): string {
   const tr = c[which === 'a' ? 'aTr' : 'bTr'];
-  return typeof tr === 'string' ? `${tr}:${code(c[which])}` : code(c[which]);
+  const variant = c[which === 'a' ? 'aVariant' : 'bVariant'];
+  return typeof tr === 'string' && typeof variant === 'string' ? `${tr}:${code(variant)}` : code(c[which]);
 }
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
