@@ -53,7 +53,7 @@ describe('import: python-multi (TR110 layout)', () => {
   });
 
   it('contention 5/5 in test002 (all speedups < 1.5), 0 elsewhere; test002 mean 73.15 as published', () => {
-    const v = (meta.summary.variants as { name: string; contention: { flagged: number; runs: number }; overlap_efficiency: { mean: number } }[]);
+    const v = (meta.summary.variants as unknown as { name: string; contention: { flagged: number; runs: number }; overlap_efficiency: { mean: number } }[]);
     assert.deepEqual(v.map((x) => [x.name, x.contention.flagged, x.contention.runs]), [['test002', 5, 5], ['test108', 0, 5], ['test201', 0, 2]]);
     assert.equal(Math.round(v[0].overlap_efficiency.mean * 100) / 100, 73.15);
   });

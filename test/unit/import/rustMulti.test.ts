@@ -121,9 +121,9 @@ describe('import: rust-multi (TR114_v2 layout)', () => {
   it('the imported TR is listed, and its runs rebuild the same summary from meta.experiment', () => {
     const listed = listTrs(join(result.dir, '..'));
     assert.deepEqual(listed.map((t) => [t.id, t.status, t.kind, t.imported]), [['TR114_v2', 'complete', 'multi-agent', true]]);
-    const x = meta.experiment as { variants: { name: string; options: Record<string, unknown>; scenario?: string }[]; contention: unknown };
+    const x = meta.experiment as unknown as { variants: { name: string; options: Record<string, unknown>; scenario?: string }[]; contention: unknown };
     const again = buildSummary(runs, { kind: meta.kind, variants: x.variants, contentionRule: x.contention });
-    assert.deepEqual(JSON.parse(JSON.stringify(again.scenarios)), JSON.parse(JSON.stringify((meta.summary as { scenarios: unknown }).scenarios)));
+    assert.deepEqual(JSON.parse(JSON.stringify(again.scenarios)), JSON.parse(JSON.stringify((meta.summary as unknown as { scenarios: unknown }).scenarios)));
     assert.match(readFileSync(join(result.dir, 'summary.csv'), 'utf8'), /^row_type,variant,scenario/);
     assert.equal((meta.experiment.contention as { threshold: number }).threshold, 1.5);
     assert.match(meta.metricDefinitions['original.ttft_ms'], /client-side/);

@@ -25,7 +25,7 @@ describe('import: rust-single (TR111_v2 layout)', () => {
     assert.equal(runs.length, 12);
     assert.deepEqual([...new Set(runs.map((r) => r.variant))], ['baseline_default/baseline', 'baseline_default/chimera', 'gpu60_ctx512_temp0p6/baseline', 'gpu60_ctx512_temp0p6/chimera']);
     assert.deepEqual(runs.slice(0, 3).map((r) => r.repetition), [1, 2, 3]);
-    assert.equal((meta.summary as { reference: string }).reference, 'baseline_default/baseline');
+    assert.equal((meta.summary as unknown as { reference: string }).reference, 'baseline_default/baseline');
   });
 
   it('maps calls, stages (s → ms) and files ingested from the workflow runs', () => {
@@ -44,7 +44,7 @@ describe('import: rust-single (TR111_v2 layout)', () => {
   });
 
   it('the TR111_v2 baseline: mean of its 6 per-call rates is the stored 114.539 tok/s', () => {
-    const v = (meta.summary.variants as { name: string; decode_tps_call_mean: { value: number; calls: number }; decode_tps: { mean: number } }[])[0];
+    const v = (meta.summary.variants as unknown as { name: string; decode_tps_call_mean: { value: number; calls: number }; decode_tps: { mean: number } }[])[0];
     const stored = raw(`${S}/baseline_default/data/metrics.json`).baseline.aggregate_metrics.average_tokens_per_second;
     assert.equal(v.decode_tps_call_mean.calls, 6);
     assert.ok(close(v.decode_tps_call_mean.value, stored));
@@ -57,7 +57,7 @@ describe('import: rust-single (TR111_v2 layout)', () => {
     const rates = src.llm_calls.map((c: { metrics: { throughput_tokens_per_sec: number } }) => c.metrics.throughput_tokens_per_sec);
     const chimera = runs.filter((r) => r.variant === 'gpu60_ctx512_temp0p6/chimera').flatMap((r) => r.calls);
     assert.deepEqual(chimera.map((c) => c.status), rates.map((x: number) => (x === 0 ? 'failed' : 'ok')));
-    const ours = (meta.summary.variants as { name: string; decode_tps_call_mean: { value: number } }[]).find((v) => v.name === 'gpu60_ctx512_temp0p6/chimera')!;
+    const ours = (meta.summary.variants as unknown as { name: string; decode_tps_call_mean: { value: number } }[]).find((v) => v.name === 'gpu60_ctx512_temp0p6/chimera')!;
     const nonzero = rates.filter((x: number) => x > 0);
     assert.ok(close(ours.decode_tps_call_mean.value, nonzero.reduce((a: number, b: number) => a + b, 0) / nonzero.length));
     const d = meta.differences!.find((x) => x.what.startsWith('Agent aggregate average_tokens_per_second'))!;

@@ -72,14 +72,14 @@ describe('import: tr108-csv (TR108 layout)', () => {
     const failed = runs.filter((r) => r.status === 'failed');
     assert.deepEqual(failed.map((r) => [r.variant, r.error]), [['gemma3_270m/g60_c1024_t0.2', 'timed out'], ['gemma3_270m/g60_c1024_t0.4', 'timed out']]);
     assert.equal(meta.counts.failed, 2);
-    const v = (meta.summary.variants as { name: string; n: number; excluded: { failed: number } }[]).find((x) => x.name === 'gemma3_270m/g60_c1024_t0.2')!;
+    const v = (meta.summary.variants as unknown as { name: string; n: number; excluded: { failed: number } }[]).find((x) => x.name === 'gemma3_270m/g60_c1024_t0.2')!;
     assert.deepEqual([v.n, v.excluded.failed], [0, 1]);
   });
 
   it('baseline statistics equal hand-computed means; the summary CSVs agree with the raw rows', () => {
-    const v = (meta.summary.variants as { name: string; server_ttft_ms: { mean: number }; decode_tps: { mean: number } }[]).find((x) => x.name === 'gemma3_270m/baseline')!;
+    const v = (meta.summary.variants as unknown as { name: string; server_ttft_ms: { mean: number }; decode_tps: { mean: number } }[]).find((x) => x.name === 'gemma3_270m/baseline')!;
     assert.ok(close(v.server_ttft_ms.mean, (7836.6299 + 63.1949 + 87.3913 + 62.0672 + 55.0553) / 5, 1e-9));
-    const q4 = (meta.summary.variants as { name: string; decode_tps: { mean: number } }[]).find((x) => x.name === 'llama3.1_8b-instruct-q4_0/baseline')!;
+    const q4 = (meta.summary.variants as unknown as { name: string; decode_tps: { mean: number } }[]).find((x) => x.name === 'llama3.1_8b-instruct-q4_0/baseline')!;
     assert.equal(Math.round(q4.decode_tps.mean * 100) / 100, 76.59);
     assert.deepEqual(meta.differences!.map((d) => [d.agrees, d.recomputed]), [[true, 'all 12 agree'], [true, 'all 12 agree']]);
   });
