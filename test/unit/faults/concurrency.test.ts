@@ -51,7 +51,7 @@ describe('fault matrix: concurrent runs into one reports directory', function ()
       assert.equal(meta.status, 'complete');
       assert.deepEqual([meta.counts.planned, meta.counts.completed, meta.counts.failed], [REPS, REPS, 0]);
       assert.equal(lines, REPS);
-      assert.equal((meta.experiment as { prompts: string[] }).prompts[0], `prompt of ${who}`);
+      assert.equal((meta.experiment.prompts as string[])[0], `prompt of ${who}`);
       // The paced text derives from the prompt: a run of the other writer in this file would show.
       for (const r of runs) {
         assert.equal(r.status, 'ok');
