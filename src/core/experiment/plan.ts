@@ -57,7 +57,8 @@ export function loadKey(x: NormalizedExperiment, v: NormalizedVariant): string {
       x.agents.map((a) => [a.endpoint, a.model, loadOptions({ ...a.options, ...(v.agentOptions?.[a.name] ?? {}) })]),
     );
   }
-  return JSON.stringify([x.endpoint, v.model, loadOptions(v.options)]);
+  const endpoint = x.kind === 'command' ? (x.implementations?.find((i) => i.name === v.implementation)?.endpoint ?? x.endpoint) : x.endpoint;
+  return JSON.stringify([endpoint, v.model, loadOptions(v.options)]);
 }
 
 type Slot = Omit<PlannedRun, 'index' | 'unloadBefore'>;

@@ -90,6 +90,22 @@ export class RunContext {
     }
   }
 
+  /**
+   * Live progress for calls the runner does not make itself (a command run's proxied calls):
+   * (stage, content chunks so far, ms since that call was sent). Null when nobody is watching.
+   */
+  liveProgress(): ((stage: string, chunks: number, elapsedMs: number) => void) | null {
+    if (!this.batcher) return null;
+    const b = this.batcher;
+    const first = new Map<string, number>();
+    const { index, variant } = this.planned;
+    return (stage, chunks, elapsedMs) => {
+      const key = `${index}//${stage}`;
+      if (!first.has(key)) first.set(key, elapsedMs);
+      b.update(key, index, variant, undefined, stage, chunks, elapsedMs, first.get(key)!);
+    };
+  }
+
   private progressHook(key: string, req: CallRequest): (tokens: number, elapsedMs: number) => void {
     let first: number | null = null;
     const b = this.batcher!;

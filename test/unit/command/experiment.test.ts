@@ -44,8 +44,10 @@ describe('command experiment: node agent vs python agent', function () {
 
   it('produces a complete TR directory with start-up, RSS and calls per implementation', async () => {
     const reportsDir = join(ws, 'reports');
-    const result = await runExperiment(normalizeExperiment(file, { workspaceDir: ws }), { reportsDir });
+    const tokenStages = new Set<string>();
+    const result = await runExperiment(normalizeExperiment(file, { workspaceDir: ws }), { reportsDir, onEvent: (e) => { if (e.type === 'tokens') tokenStages.add(`${e.variant}/${e.stage}`); } });
     assert.equal(result.status, 'complete');
+    assert.deepEqual([...tokenStages].sort(), ['node/analysis', 'node/report', 'python/analysis', 'python/report'], 'live token progress of the proxied calls');
     const runs = readFileSync(join(result.trDir, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunRecord);
     assert.equal(runs.length, 6);
     assert.deepEqual(runs.map((r) => [r.variant, r.warmup]), [['node', true], ['python', true], ['node', false], ['python', false], ['node', false], ['python', false]]);

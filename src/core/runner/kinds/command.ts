@@ -97,7 +97,8 @@ export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
 
   let proxy: RecordingProxy;
   try {
-    proxy = await RecordingProxy.start({ target, endpointName, clock: ctx.clock, runStartMs: ctx.runStartMs, coldThresholdMs: ctx.x.coldThresholdMs, log: ctx.log });
+    const onContent = ctx.liveProgress();
+    proxy = await RecordingProxy.start({ target, endpointName, clock: ctx.clock, runStartMs: ctx.runStartMs, coldThresholdMs: ctx.x.coldThresholdMs, log: ctx.log, ...(onContent ? { onContent } : {}) });
   } catch (e) {
     return failedOutcome('E_INTERNAL', `the recording proxy could not start: ${errorMessage(e)}`, elapsed());
   }
