@@ -178,5 +178,6 @@ function fontFamily(chart: Chart): string {
 
 function formatCell(v: number): string {
   const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  // Four significant figures: neighbouring sweep cells often differ by well under 1%.
+  return a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : a >= 10 ? v.toFixed(2) : v.toFixed(3);
 }

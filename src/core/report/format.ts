@@ -5,8 +5,19 @@
 /** A number for tables and prose: precision by magnitude, integers as such, en-US grouping from 1,000, '—' when undefined. */
 export function fmtNum(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x === 0) return '0';
+  const once = byMagnitude(x);
+  // Rounding can cross a magnitude (999.95 → "1000.0"): format the rounded value again.
+  const rounded = Number(once.replace(/,/g, ''));
+  return rounded !== 0 && band(Math.abs(rounded)) !== band(Math.abs(x)) ? byMagnitude(rounded) : once;
+}
+
+function band(a: number): number {
+  return a >= 1000 ? 3 : a >= 100 ? 2 : a >= 1 ? 1 : 0;
+}
+
+function byMagnitude(x: number): string {
   const a = Math.abs(x);
-  if (a === 0) return '0';
   if (a >= 1000) return x.toLocaleString('en-US', { maximumFractionDigits: 0 });
   if (Number.isInteger(x)) return String(x);
   if (a >= 100) return x.toFixed(1);

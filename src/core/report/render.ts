@@ -1,5 +1,6 @@
 // The technical report as one markdown string, a pure function of ReportInput: title and metadata,
 // Executive Summary, numbered sections, appendices, in the original reports' order (PRODUCT.md §6).
+import { renderDifferencesBody } from '../import/differences';
 import { renderCommand, renderComparisons, renderMultiAgent } from './comparisons';
 import { renderExecutiveSummary, renderHeader } from './header';
 import { renderMethodology } from './methodology';
@@ -22,6 +23,9 @@ export function reportSections(input: ReportInput): Section[] {
   ];
   const ma = renderMultiAgent(input);
   if (ma) sections.push({ title: 'Multi-agent execution', body: ma, numbered: true });
+  // Imported TRs: what the original program stored or published, beside our recomputation.
+  const differences = renderDifferencesBody(input.meta);
+  if (differences) sections.push({ title: 'Differences from the original', body: differences, numbered: true });
   const cmd = renderCommand(input);
   if (cmd) sections.push({ title: 'External implementations', body: cmd, numbered: true });
   sections.push(
