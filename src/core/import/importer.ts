@@ -85,6 +85,28 @@ export function planImport(dir: string, layout: LayoutName | 'auto' = 'auto'): {
   return { candidate, plan, endpoints };
 }
 
+/**
+ * What the original's protocol was, in the normalized-experiment fields readers use: no warm-ups, no
+ * num_predict limit, no solo baseline, the report-agent workflow, the agents and endpoints as recorded.
+ */
+function protocolFacts(plan: ImportPlan): Record<string, unknown> {
+  const perVariant = new Map<string, number>();
+  for (const r of plan.runs) perVariant.set(r.variant, (perVariant.get(r.variant) ?? 0) + 1);
+  const facts: Record<string, unknown> = {
+    kind: plan.kind,
+    model: plan.environment.models.join(', ') || 'unknown',
+    repetitions: Math.max(...perVariant.values()),
+    warmup: 0,
+    maxTokens: null,
+  };
+  if (plan.kind !== 'prompt') facts.workflow = { type: 'report-agent' };
+  if (plan.kind === 'multi-agent') {
+    facts.agents = (plan.runs[0].agents ?? []).map((a) => ({ name: a.name, endpoint: a.endpoint, options: a.options }));
+    facts.sequentialBaseline = false;
+  }
+  return facts;
+}
+
 function chooseId(reportsDir: string, plan: ImportPlan, requested?: string): string | undefined {
   if (requested) return requested;
   return existingTrIds(reportsDir).includes(plan.suggestedId) ? undefined : plan.suggestedId;
@@ -98,6 +120,7 @@ export function importResults(dir: string, opts: ImportOptions): ImportResult {
   const commit = dataCommit(candidate.root);
   // variants (with scenario) and contention are what a later `report` rebuilds the summary from.
   const experiment = {
+    ...protocolFacts(plan),
     ...plan.experiment,
     title: opts.title ?? plan.title,
     variants: plan.variants,
@@ -141,5 +164,7 @@ export function importResults(dir: string, opts: ImportOptions): ImportResult {
   for (const [name, text] of plan.outputs) writer.writeOutput(name, text);
   for (const run of plan.runs) writer.addRun(run);
   writer.finish('complete', summary, summaryCsv(summary));
+  // The TR spans the original's own run times; the import time is kept in imported.importedAt.
+  if (plan.lastAt) writer.update({ finishedAt: plan.lastAt });
   return { id: writer.id, dir: writer.dir, candidate, runs: plan.runs.length, files: plan.files, skipped: plan.skipped, differences, summary, commit };
 }

@@ -135,7 +135,7 @@ export function parsePythonMulti(scan: ImportScan, endpoints: EndpointNames): Im
     runs, variants, outputs: new Map(), files: scan.files, skipped: scan.skipped, differences, environment: env,
     definitions: importDefinitions('python-multi'),
     notes: ['The Python program stored no per-call records: per-call metrics (TTFT, decode rate) exist only as the agents\' own aggregates under `original`.'],
-    experiment: { kind: 'multi-agent', layout: 'python-multi', phases, agents: ['collector', 'insight'], test_execution: obj(doc?.test_execution) ?? null },
+    experiment: { kind: 'multi-agent', layout: 'python-multi', phases, test_execution: obj(doc?.test_execution) ?? null },
     contentionRule: { ...ORIGINAL_CONTENTION, source: 'TR110 data: resource_contention_detected equals concurrency_speedup < 1.5 in every stored run' },
     firstAt: t.first, lastAt: t.last,
   };

@@ -97,7 +97,7 @@ export function parsePythonSweep(scan: ImportScan, endpoints: EndpointNames): Im
     layout: 'python-sweep', kind: 'agent', title: 'Python single agent, baseline vs chimera sweep (imported TR109 layout)', suggestedId: 'TR109',
     runs, variants, outputs: new Map(), files: scan.files, skipped: scan.skipped, differences, environment: env,
     definitions: importDefinitions('python-sweep'), notes,
-    experiment: { kind: 'agent', layout: 'python-sweep', configs, agents: AGENTS.map((a) => a[0]), endpoint: `${endpoint} = ${url} (hard-coded in the Python agent)` },
+    experiment: { kind: 'agent', layout: 'python-sweep', configs, singleAgents: AGENTS.map((a) => a[0]), endpoint: `${endpoint} = ${url} (hard-coded in the Python agent)` },
     firstAt: t.first, lastAt: t.last,
   };
 }

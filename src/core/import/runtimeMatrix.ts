@@ -59,7 +59,7 @@ export function parseRuntimeMatrix(scan: ImportScan, endpoints: EndpointNames): 
     runs, variants, outputs, files: scan.files, skipped: scan.skipped, differences, environment: env,
     definitions: importDefinitions('runtime-matrix'),
     notes: ['Each run_<n> was a separate process (--runs 1); the runtime is the scenario, so scenario statistics are per runtime over all its configs.'],
-    experiment: { kind: 'multi-agent', layout: 'runtime-matrix', runtimes, configs: [...new Set(variants.map((v) => v.name.split('/')[1]))], agents: ['collector', 'insight'] },
+    experiment: { kind: 'multi-agent', layout: 'runtime-matrix', runtimes, configs: [...new Set(variants.map((v) => v.name.split('/')[1]))] },
     contentionRule: { ...ORIGINAL_CONTENTION, source: 'Rust summarize_run: resource_contention_detected = concurrency_speedup < 1.5' },
     firstAt: t.first, lastAt: t.last,
   };

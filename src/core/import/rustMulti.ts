@@ -127,7 +127,7 @@ export function parseRustMulti(scan: ImportScan, endpoints: EndpointNames): Impo
     layout: 'rust-multi', kind: 'multi-agent', title: 'Rust two-agent concurrency, dual Ollama (imported TR114_v2 layout)', suggestedId: 'TR114_v2',
     runs, variants, outputs, files: scan.files, skipped: scan.skipped, differences, environment: env,
     definitions: importDefinitions('rust-multi'), notes,
-    experiment: { kind: 'multi-agent', layout: 'rust-multi', scenarios: [...spellings.keys()], tests: variants.map((v) => v.name), agents: ['collector', 'insight'] },
+    experiment: { kind: 'multi-agent', layout: 'rust-multi', scenarios: [...spellings.keys()], tests: variants.map((v) => v.name) },
     contentionRule: { ...ORIGINAL_CONTENTION, source: 'Rust summarize_run: resource_contention_detected = concurrency_speedup < 1.5' },
     firstAt: t.first, lastAt: t.last,
   };

@@ -130,7 +130,7 @@ export function parseRustSingle(scan: ImportScan, endpoints: EndpointNames): Imp
       'Every config folder re-measured the baseline agent (no options) before its chimera agent, in one process without unloading or warm-up: first calls include model loads.',
       'The endpoint URL was not stored (the program default was http://localhost:11434).',
     ],
-    experiment: { kind: 'agent', layout: 'rust-single', configs, agents: [...SINGLE_AGENTS] },
+    experiment: { kind: 'agent', layout: 'rust-single', configs, singleAgents: [...SINGLE_AGENTS] },
     firstAt: t.first, lastAt: t.last,
   };
 }

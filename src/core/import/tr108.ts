@@ -55,6 +55,12 @@ function rowCall(row: Record<string, string>, model: string, options: Record<str
   return call;
 }
 
+/** The reference variant first: gemma3:latest's baseline (the model of every later TR), else the first baseline. */
+function referenceFirst(variants: VariantSpec[]): VariantSpec[] {
+  const ref = variants.find((v) => v.name === 'gemma3_latest/baseline') ?? variants.find((v) => v.name.endsWith('/baseline'));
+  return ref ? [ref, ...variants.filter((v) => v !== ref)] : variants;
+}
+
 export function parseTr108(scan: ImportScan, endpoints: EndpointNames): ImportPlan {
   const runs: RunRecord[] = [];
   const variants = new Map<string, VariantSpec>();
@@ -126,14 +132,17 @@ export function parseTr108(scan: ImportScan, endpoints: EndpointNames): ImportPl
   const t = timeRange(runs.map((r) => r.startedAt));
   return {
     layout: 'tr108-csv', kind: 'prompt', title: 'Single-prompt inference benchmark and option sweeps (imported TR108 CSVs)', suggestedId: 'TR108',
-    runs, variants: [...variants.values()], outputs: new Map(), files: scan.files, skipped: scan.skipped, differences, environment: env,
+    runs, variants: referenceFirst([...variants.values()]), outputs: new Map(), files: scan.files, skipped: scan.skipped, differences, environment: env,
     definitions: importDefinitions('tr108-csv'),
     notes: [
       'TTFT in TR108 is server-side (load + prompt_eval): it is stored as server_ttft_ms; no client TTFT or end time was measured (null).',
       'Baseline rows carry no options in the CSV (the report states 999/2048/0.3); their options are shown as {} (not stored).',
       'The first prompt of each baseline is a cold start (model load included); nothing is excluded.',
     ],
-    experiment: { kind: 'prompt', layout: 'tr108-csv', models: env.models, endpoint: `${endpoint} = ${url} (not stored; Ollama default)` },
+    experiment: {
+      kind: 'prompt', layout: 'tr108-csv', models: env.models, endpoint: `${endpoint} = ${url} (not stored; Ollama default)`, api: 'generate', stream: false,
+      prompts: [...new Set(runs.map((r) => (r.original as { row: Record<string, string> }).row).map((row) => row.prompt_text ?? row.prompt).filter((p): p is string => !!p))],
+    },
     firstAt: t.first, lastAt: t.last,
   };
 }

@@ -130,4 +130,17 @@ describe('import: rust-multi (TR114_v2 layout)', () => {
     assert.equal(meta.environment.host.os, 'windows');
     assert.equal(meta.environment.host.hostname, 'SahilKadadekar');
   });
+
+  it('meta.experiment states the original protocol; the TR spans the data\'s own times', () => {
+    const x = meta.experiment as unknown as Record<string, unknown>;
+    assert.deepEqual(x.agents, [
+      { name: 'collector', endpoint: 'default', options: runs[0].agents![0].options },
+      { name: 'insight', endpoint: 'b', options: runs[0].agents![1].options },
+    ]);
+    assert.deepEqual([x.sequentialBaseline, x.warmup, x.maxTokens, x.model, x.repetitions], [false, 0, null, 'gemma3:latest', 5]);
+    const stamps = runs.map((r) => Date.parse(r.startedAt));
+    assert.equal(meta.createdAt, new Date(Math.min(...stamps)).toISOString());
+    assert.equal(meta.finishedAt, new Date(Math.max(...stamps)).toISOString());
+    assert.ok(Date.parse(String(meta.imported!.importedAt)) > Date.parse(meta.finishedAt!));
+  });
 });
