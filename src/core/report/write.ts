@@ -7,7 +7,7 @@ import { writeChartPngs } from '../charts/render';
 import { summaryCsv } from '../stats/csv';
 import type { RunSummary } from '../stats/summaryTypes';
 import { writeFileAtomic, writeJsonAtomic } from '../store/files';
-import { metaPath, readMeta, readRunsSync, shownStatus } from '../store/read';
+import { metaPath, readMeta, readRunsSync, shownStatus, type CorruptLine } from '../store/read';
 import { reportFileName } from '../store/trId';
 import type { CallRecord, Meta, RunRecord, ShownStatus } from '../types';
 import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
@@ -34,6 +34,8 @@ export interface WriteReportResult {
   summary: RunSummary;
   /** False when the TR is still being written by a live process (its meta.json is left to that writer). */
   metaUpdated: boolean;
+  /** runs.jsonl lines that could not be read: skipped (and said so in the report). */
+  corrupt: CorruptLine[];
 }
 
 function toPosix(p: string): string {
@@ -72,7 +74,7 @@ function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
 }
 
 /** Everything a report needs, computed from the raw runs; with renderCharts the PNGs are (re)written. */
-export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string } {
+export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string; corrupt: CorruptLine[] } {
   const dir = resolve(trDir);
   const meta = readMeta(dir);
   const status = shownStatus(meta);
@@ -84,13 +86,13 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);
   const figures: ReportFigure[] = specs.map((d, i) => ({ path: toPosix(relative(reportsDir, join(dir, charts[i]))), title: d.title, caption: d.caption }));
   const markdown = renderReport({ meta, status, summary, runs, corrupt, figures, modelOutput: findModelOutput(dir, meta, runs) });
-  return { meta, status, summary, charts, markdown };
+  return { meta, status, summary, charts, markdown, corrupt };
 }
 
 export function writeReport(trDir: string, opts: WriteReportOptions = {}): WriteReportResult {
   const dir = resolve(trDir);
   const reportsDir = resolve(opts.reportsDir ?? dirname(dir));
-  const { meta, status, summary, charts, markdown } = prepareReport(dir, reportsDir, opts.charts ?? true);
+  const { meta, status, summary, charts, markdown, corrupt } = prepareReport(dir, reportsDir, opts.charts ?? true);
   const reportFile = join(reportsDir, reportFileName(meta.id));
   writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
   writeFileAtomic(reportFile, markdown);
@@ -103,5 +105,5 @@ export function writeReport(trDir: string, opts: WriteReportOptions = {}): Write
     writeJsonAtomic(metaPath(dir), fresh);
   }
   if (opts.index ?? true) regenerateIndex(reportsDir);
-  return { id: meta.id, reportFile, charts, status, summary, metaUpdated };
+  return { id: meta.id, reportFile, charts, status, summary, metaUpdated, corrupt };
 }
