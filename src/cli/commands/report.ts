@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { errorMessage } from '../../core/errors';
 import { trDirOf } from '../../core/report/locate';
 import { writeReport } from '../../core/report/write';
+import { EXIT } from '../exit';
 
 interface ReportCliOptions { reportsDir: string; charts: boolean; json?: boolean }
 
@@ -18,8 +19,14 @@ export function registerReportCommand(program: Command): void {
     .action((id: string, o: ReportCliOptions) => {
       const reportsDir = resolve(o.reportsDir);
       const r = writeReport(trDirOf(reportsDir, id), { reportsDir, charts: o.charts });
+      if (r.corrupt.length) {
+        // The report is written from the readable runs; each skipped line is named and the exit code says so.
+        for (const c of r.corrupt) process.stderr.write(`${r.id}: runs.jsonl line ${c.line} unreadable (${c.error}), skipped\n`);
+        process.stderr.write(`${r.id}: ${r.corrupt.length} unreadable line(s) of runs.jsonl skipped (the report says so)\n`);
+        process.exitCode = EXIT.badInput;
+      }
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ id: r.id, status: r.status, reportFile: r.reportFile, charts: r.charts, metaUpdated: r.metaUpdated })}\n`);
+        process.stdout.write(`${JSON.stringify({ id: r.id, status: r.status, reportFile: r.reportFile, charts: r.charts, metaUpdated: r.metaUpdated, skippedLines: r.corrupt.length })}\n`);
         return;
       }
       process.stdout.write(`${r.reportFile}\n`);
