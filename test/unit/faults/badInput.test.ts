@@ -152,8 +152,31 @@ describe('fault matrix: bad input (CLI exit 2, nothing written)', function () {
       const r = await cli(['run', f, '--endpoint', `default=${live.url}`, '--json'], ws.dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((JSON.parse(r.stdout) as { trId: string }).trId, 'TR10');
+      // Only the new TR, its report and the regenerated index; the corrupt TRs are as they were.
       const changed = treeChanges(before, snapshotTree(ws.reportsDir)).filter((p) => !/^added TR10(\/|$)/.test(p));
-      assert.deepEqual(changed, []);
+      assert.deepEqual(changed, ['added Technical_Report_10.md', 'changed README.md']);
     });
+
+    it('report on a torn runs.jsonl line: the report is built from the other runs, the line named, exit 2', async () => {
+      const r = await cli(['report', 'TR4'], ws.dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^TR4: runs\.jsonl line 2 unreadable \(.+\), skipped$/m);
+      assert.match(r.stderr, /^TR4: 1 unreadable line\(s\) of runs\.jsonl skipped/m);
+      const md = readFileSync(join(ws.reportsDir, 'Technical_Report_4.md'), 'utf8');
+      assert.match(md, /runs\.jsonl had 1 unreadable line\(s\), skipped:\*\* line 2 /);
+      const csv = readFileSync(join(ws.reportsDir, 'TR4', 'summary.csv'), 'utf8');
+      assert.match(csv, /^variant,default,,,,2,/m, 'the summary counts the 2 readable runs');
+    });
+
+    for (const [id, message] of [['TR2', /TR2\/meta\.json is corrupt \(not JSON\)/], ['TR3', /TR3\/meta\.json is not a Chimeraforge meta\.json/], ['TR9', /TR9 does not exist in the reports directory/]] as const) {
+      it(`report on ${id} (unreadable meta.json): exit 2 naming the file, no crash, nothing written`, async () => {
+        const before = snapshotTree(ws.dir);
+        const r = await cli(['report', id], ws.dir);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, message);
+        assert.doesNotMatch(r.stderr, /unexpected error|at .*\.js:\d+/);
+        assert.deepEqual(treeChanges(before, snapshotTree(ws.dir)), []);
+      });
+    }
   });
 });
