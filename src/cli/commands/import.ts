@@ -3,10 +3,11 @@
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importResults, type ImportResult } from '../../core/import/importer';
+import { writeReport } from '../../core/report/write';
 import type { LayoutName } from '../../core/import/types';
 import { LAYOUTS } from '../../core/import/types';
 
-interface ImportCliOptions { layout: string; as?: string; title?: string; reportsDir: string; json?: boolean }
+interface ImportCliOptions { layout: string; as?: string; title?: string; reportsDir: string; json?: boolean; report: boolean }
 
 function fmt(v: number | string | null): string {
   return v === null ? '—' : typeof v === 'number' ? String(Math.round(v * 1e4) / 1e4) : v;
@@ -36,11 +37,15 @@ export function registerImportCommand(program: Command): void {
     .option('--as <id>', 'TR id to write (default: the original\'s id when free, else the next number)')
     .option('--title <text>', 'title of the imported TR')
     .option('--reports-dir <dir>', 'reports directory', 'reports')
+    .option('--no-report', 'skip writing the technical report, charts and index')
     .option('--json', 'print one JSON object')
     .action((dir: string, o: ImportCliOptions) => {
-      const r = importResults(dir, { reportsDir: resolve(o.reportsDir), layout: o.layout as LayoutName | 'auto', ...(o.as ? { as: o.as } : {}), ...(o.title ? { title: o.title } : {}) });
+      const reportsDir = resolve(o.reportsDir);
+      const r = importResults(dir, { reportsDir, layout: o.layout as LayoutName | 'auto', ...(o.as ? { as: o.as } : {}), ...(o.title ? { title: o.title } : {}) });
+      // The imported TR gets its report, charts and a place in the index like any new run.
+      const report = o.report ? writeReport(r.dir, { reportsDir }).reportFile : null;
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ trId: r.id, trDir: r.dir, layout: r.candidate.layout, root: r.candidate.root, runs: r.runs, files: r.files, commit: r.commit, skipped: r.skipped, differences: r.differences })}\n`);
-      } else process.stdout.write(formatImport(r));
+        process.stdout.write(`${JSON.stringify({ trId: r.id, trDir: r.dir, report, layout: r.candidate.layout, root: r.candidate.root, runs: r.runs, files: r.files, commit: r.commit, skipped: r.skipped, differences: r.differences })}\n`);
+      } else process.stdout.write(`${formatImport(r)}${report ? `report: ${relative(process.cwd(), report) || report}\n` : ''}`);
     });
 }

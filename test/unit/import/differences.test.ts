@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tally } from '../../../src/core/import/checks';
 import { renderDifferences, renderDifferencesBody } from '../../../src/core/import/differences';
@@ -88,5 +89,11 @@ describe('import: CLI', () => {
     assert.equal(ok.status, 0, ok.stderr);
     const out = JSON.parse(ok.stdout);
     assert.deepEqual([out.trId, out.layout, out.runs, out.skipped.length], ['TR7', 'python-sweep', 4, 1]);
+    assert.equal(out.report, join(ws.reports, 'Technical_Report_7.md'));
+    assert.ok(existsSync(out.report) && existsSync(join(ws.reports, 'README.md')));
+    assert.match(readFileSync(out.report, 'utf8'), /## \d+\. Differences from the original/);
+    const again = spawnSync(process.execPath, ['--import', 'tsx', main, 'import', join(ws.data, ROOTS.pythonSweep), '--as', 'TR7', '--reports-dir', ws.reports, '--no-report'], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(again.status, 2, 'an id that exists is bad input');
+    assert.match(again.stderr, /TR7 already exists/);
   });
 });
