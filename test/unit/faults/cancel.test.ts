@@ -1,13 +1,15 @@
 // Cancelling a run from outside: SIGTERM between runs, and SIGINT/SIGTERM while a streamed call is
 // really in flight (a slow paced schedule). Exit 130, a valid `cancelled` TR, every finished run kept,
 // and the request in flight aborted at the server (it stops counting it long before its schedule ends).
-// SIGINT between runs and kill -9 are in test/unit/cli/cli.test.ts.
+// A kill -9 mid-call leaves an interrupted TR that `report` turns into a PARTIAL report. SIGINT between
+// runs and kill -9 between runs are in test/unit/cli/cli.test.ts.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineHandle } from '../../../engine/api';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
-import { ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperiment } from './helpers';
+import { cli, ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperiment } from './helpers';
 
 describe('fault matrix: cancel by signal (CLI)', function () {
   this.timeout(120_000);
@@ -46,6 +48,32 @@ describe('fault matrix: cancel by signal (CLI)', function () {
     assert.equal(meta.counts.completed, ok.length);
     assert.deepEqual(watch.failures, []);
     assert.deepEqual(watch.statuses, ['running', 'cancelled']);
+  });
+
+  it('kill -9 while a call streams: finished runs intact, list says interrupted, report builds a PARTIAL report', async () => {
+    const ws = makeWorkspace(false);
+    const f = writeExperiment(ws.dir, 'k.experiment.json', { title: 'kill -9', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 40, warmup: 0 });
+    const watch = watchMeta(join(ws.reportsDir, 'TR1', 'meta.json'));
+    const p = startCli(['run', f, '--endpoint', `default=${fast.url}`], ws.dir);
+    await waitFor(() => /run 3\/40/.test(p.stderrSoFar()), 60_000, 'run 3 to finish');
+    // The next call starts right away; wait until it is at the server, then kill without warning.
+    await waitFor(async () => (await fast.stats()).inFlight === 1, 10_000, 'the next call in flight');
+    p.child.kill('SIGKILL');
+    const r = await p.done;
+    await watch.stop();
+    assert.equal(r.signal, 'SIGKILL');
+    const { meta, runs } = readTr(join(ws.reportsDir, 'TR1'));
+    assert.equal(meta.status, 'running');
+    assert.ok(runs.length >= 3 && runs.length < 40, `${runs.length} runs`);
+    for (const run of runs) assert.equal(run.status, 'ok');
+    assert.equal(meta.counts.completed, runs.length);
+    assert.deepEqual(watch.failures, []);
+    const list = await cli(['list'], ws.dir);
+    assert.match(list.stdout, /^TR1\s+interrupted\s+prompt/m);
+    const rep = await cli(['report', 'TR1'], ws.dir);
+    assert.equal(rep.code, 0, rep.stderr);
+    const md = readFileSync(join(ws.reportsDir, 'Technical_Report_1.md'), 'utf8');
+    assert.match(md, /\*\*PARTIAL — interrupted\.\*\*/);
   });
 
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
