@@ -106,7 +106,7 @@ export function parsePythonMulti(scan: ImportScan, endpoints: EndpointNames): Im
       noteModel(env, str(obj(obj(json)?.collector)?.model));
       testRuns.push(r);
     }
-    if (!summary && !isFile(summaryFile)) scan.skip(summaryFile, `missing: the original wrote no summary.json for ${id} (its ${testRuns.length} runs are imported; no stored aggregate to compare)`);
+    if (!summary && !isFile(summaryFile)) scan.skip(summaryFile, `missing: the original wrote no summary.json for ${id} (its ${testRuns.length} run${testRuns.length === 1 ? ' is' : 's are'} imported; no stored aggregate to compare)`);
     scan.accountOthers(dir, ['summary.json']);
     if (testRuns.length === 0) continue;
     const agg = obj(summary?.aggregate);

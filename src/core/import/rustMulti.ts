@@ -61,7 +61,7 @@ export function importRunFolders(
 export function checkTestSummary(scan: ImportScan, dir: string, label: string, runs: RunRecord[], tally: Tally, counts: Tally): void {
   const file = join(dir, 'summary.json');
   if (!isFile(file)) {
-    scan.skip(file, runs.length ? `missing: the original wrote no summary.json for ${label} (its ${runs.length} runs are imported; no stored aggregate to compare)` : 'missing');
+    scan.skip(file, runs.length ? `missing: the original wrote no summary.json for ${label} (its ${runs.length} run${runs.length === 1 ? ' is' : 's are'} imported; no stored aggregate to compare)` : 'missing');
     return;
   }
   const s = obj(scan.readJson(file));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importResults, type ImportResult } from '../../../src/core/import/importer';
 import { listTrs } from '../../../src/core/store/list';
@@ -142,5 +142,15 @@ describe('import: rust-multi (TR114_v2 layout)', () => {
     assert.equal(meta.createdAt, new Date(Math.min(...stamps)).toISOString());
     assert.equal(meta.finishedAt, new Date(Math.max(...stamps)).toISOString());
     assert.ok(Date.parse(String(meta.imported!.importedAt)) > Date.parse(meta.finishedAt!));
+  });
+
+  it('the same test under both scenario spellings is imported once; the second copy is reported', () => {
+    const ws = workspace();
+    const root = join(ws.data, R);
+    cpSync(join(root, 'chimera-homo', 'test108'), join(root, 'chimera_homo', 'test108'), { recursive: true });
+    const r = importResults(root, { reportsDir: ws.reports });
+    assert.equal(r.runs, 9);
+    const dup = r.skipped.filter((x) => x.reason.startsWith('duplicate of'));
+    assert.deepEqual(dup, [{ file: 'chimera-homo/test108', reason: 'duplicate of chimera_homo/test108 (same test in another scenario spelling); first copy kept' }]);
   });
 });
