@@ -11,13 +11,15 @@ export interface ChartInput {
   runs: readonly RunRecord[];
   /** The experiment's sweep (option → values), when it had one. */
   sweep?: Record<string, unknown[]>;
+  /** Each variant's model, when variants use different models (sweeps are then drawn per model). */
+  modelOf?: (variant: string) => string;
 }
 
 export function chartsFor(input: ChartInput): ChartSpec[] {
   const specs: (ChartSpec | null)[] = [
     throughputChart(input.summary),
     ttftBoxChart(input.summary),
-    ...sweepHeatmaps(input.summary, 'decode_tps', input.sweep),
+    ...sweepHeatmaps(input.summary, 'decode_tps', input.sweep, input.modelOf),
     timelineChart(input.runs),
     efficiencySpeedupChart(input.runs),
     ttftVsTpsScatter(input.runs),

@@ -7,6 +7,11 @@ import { baseOptions, chartName, type ChartSpec } from './types';
 
 const MAX_FIGURES = 6;
 
+function withTitle(config: ChartSpec['config'], text: string): ChartSpec['config'] {
+  const plugins = config.options?.plugins;
+  return { ...config, options: { ...config.options, plugins: { ...plugins, title: { ...plugins?.title, text } } } } as ChartSpec['config'];
+}
+
 function key(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
@@ -25,14 +30,30 @@ export function sweepAxes(summary: RunSummary, sweep?: Record<string, unknown[]>
   return names
     .map((name) => {
       const seen = new Map<string, unknown>();
-      for (const v of variants) if (name in v.options) seen.set(key(v.options[name]), v.options[name]);
-      return { name, values: sortValues([...seen.values()]) };
+      let scalar = true;
+      for (const v of variants) {
+        if (!(name in v.options)) continue;
+        const x = v.options[name];
+        // Per-agent option objects (multi-agent variants) are not an axis.
+        if (typeof x !== 'number' && typeof x !== 'string' && typeof x !== 'boolean') scalar = false;
+        seen.set(key(x), x);
+      }
+      return { name, values: scalar ? sortValues([...seen.values()]) : [] };
     })
     .filter((a) => a.values.length > 1);
 }
 
-/** One heatmap per combination of the axes beyond the first two; [] unless two axes vary. */
-export function sweepHeatmaps(summary: RunSummary, metric = 'decode_tps', sweep?: Record<string, unknown[]>): ChartSpec[] {
+/**
+ * One heatmap per model and per combination of the axes beyond the first two; [] unless two axes
+ * vary. `modelOf` names each variant's model, so variants of different models never share a figure.
+ */
+export function sweepHeatmaps(summary: RunSummary, metric = 'decode_tps', sweep?: Record<string, unknown[]>, modelOf?: (variant: string) => string): ChartSpec[] {
+  const models = [...new Set(summary.variants.map((v) => modelOf?.(v.name) ?? ''))];
+  if (models.length > 1) {
+    return models.flatMap((m) => sweepHeatmaps({ ...summary, variants: summary.variants.filter((v) => modelOf!(v.name) === m) } as RunSummary, metric, sweep)
+      .map((spec) => ({ ...spec, name: chartName(spec.name, m), title: `${spec.title} — ${m}`, caption: `${spec.caption} Model ${m}.`, config: withTitle(spec.config, `${spec.title} — ${m}`) })))
+      .slice(0, MAX_FIGURES);
+  }
   const axes = sweepAxes(summary, sweep);
   if (axes.length < 2) return [];
   const [yAxis, xAxis, ...rest] = axes;
@@ -48,7 +69,9 @@ export function sweepHeatmaps(summary: RunSummary, metric = 'decode_tps', sweep?
       return s ? { mean: s.mean, n: s.n } : null;
     };
     const values = yAxis.values.map((yv) => xAxis.values.map((xv) => cell(yv, xv)?.mean ?? null));
-    if (values.flat().every((v) => v === null)) continue;
+    // A sparse grid (a few hand-picked configurations) reads better as a table than as a heatmap.
+    const filled = values.flat().filter((v) => v !== null).length;
+    if (filled < 2 || filled < values.flat().length / 2) continue;
     const notes = yAxis.values.map((yv) => xAxis.values.map((xv) => { const c = cell(yv, xv); return c ? `n=${c.n}` : null; }));
     const fixed = Object.entries(combo).map(([k, v]) => `${k}=${key(v)}`).join(', ');
     const title = `Sweep: mean ${metric} over ${yAxis.name} × ${xAxis.name}${fixed ? ` (${fixed})` : ''}`;

@@ -65,6 +65,19 @@ export function findModelOutput(trDir: string, meta: Meta, runs: readonly RunRec
   return { file: toPosix(relative(root, file)), run: pick.run.run, variant: pick.run.variant, stage: pick.call.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
 }
 
+/** variant → its model and scenario from the experiment as run (undefined when all variants share them). */
+function modelsOf(meta: Meta): ((variant: string) => string) | undefined {
+  const map = new Map<string, string>();
+  const variants = Array.isArray(meta.experiment.variants) ? meta.experiment.variants : [];
+  for (const v of variants) {
+    if (!isRecord(v) || typeof v.name !== 'string') continue;
+    const model = typeof v.model === 'string' ? v.model : '';
+    map.set(v.name, [model, typeof v.scenario === 'string' ? v.scenario : ''].filter((x) => x !== '').join(' · '));
+  }
+  if (new Set(map.values()).size < 2) return undefined;
+  return (variant) => map.get(variant) ?? '';
+}
+
 function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
   const s = meta.experiment.sweep;
   if (!isRecord(s)) return undefined;
@@ -80,7 +93,7 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const status = shownStatus(meta);
   const { runs, corrupt } = readRunsSync(dir);
   const summary = recomputeSummary(meta, runs);
-  const defs = chartsFor({ summary, runs, sweep: sweepOf(meta) });
+  const defs = chartsFor({ summary, runs, sweep: sweepOf(meta), modelOf: modelsOf(meta) });
   // Without rendering, the figures already on disk are referenced (same titles, same markdown).
   const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);

@@ -72,6 +72,18 @@ describe('chart definitions', () => {
     assert.deepEqual(sweepHeatmaps(ab()), [], 'one varying option is not a sweep heatmap');
   });
 
+  it('sweep heatmaps never mix models, skip per-agent option objects and sparse grids', () => {
+    const s = sweepSummary();
+    const byGpu = sweepHeatmaps(s, 'decode_tps', undefined, (v) => (v.startsWith('gpu60') ? 'small:1b' : 'big:8b'));
+    // Per model only num_ctx and temperature vary: one figure each, named after the model.
+    assert.deepEqual(byGpu.map((x) => x.name), ['sweep_decode_tps_big-8b', 'sweep_decode_tps_small-1b']);
+    assert.match(byGpu[1].title, /num_ctx × temperature — small:1b$/);
+    const perAgent = { ...s, variants: s.variants.map((v, i) => ({ ...v, options: { collector: { num_gpu: i }, insight: { num_ctx: i } } })) } as RunSummary;
+    assert.deepEqual(sweepAxes(perAgent), []);
+    const sparse = { ...s, variants: s.variants.filter((v) => v.name.includes('t0.6') && !v.name.startsWith('gpu60_ctx512')).slice(0, 1) } as RunSummary;
+    assert.deepEqual(sweepHeatmaps(sparse), []);
+  });
+
   it('multi-agent timeline and efficiency/speedup come from the counted runs', () => {
     const runs = multiRuns();
     const tl = timelineChart(runs)!;
