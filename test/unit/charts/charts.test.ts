@@ -78,7 +78,7 @@ describe('chart definitions', () => {
     // Per model only num_ctx and temperature vary: one figure each, named after the model.
     assert.deepEqual(byGpu.map((x) => x.name), ['sweep_decode_tps_big-8b', 'sweep_decode_tps_small-1b']);
     assert.match(byGpu[1].title, /num_ctx × temperature — small:1b$/);
-    const perAgent = { ...s, variants: s.variants.map((v, i) => ({ ...v, options: { collector: { num_gpu: i }, insight: { num_ctx: i } } })) } as RunSummary;
+    const perAgent = { ...s, variants: s.variants.map((v, i) => ({ ...v, options: { collector: { num_gpu: i }, insight: { num_ctx: i } } })) } as unknown as RunSummary;
     assert.deepEqual(sweepAxes(perAgent), []);
     const sparse = { ...s, variants: s.variants.filter((v) => v.name.includes('t0.6') && !v.name.startsWith('gpu60_ctx512')).slice(0, 1) } as RunSummary;
     assert.deepEqual(sweepHeatmaps(sparse), []);
