@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineHandle, FaultConfig } from '../../../engine/api';
+import { mulberry32 } from '../../../engine/prng';
 import type { ErrorCode } from '../../../src/core/errors';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
@@ -38,6 +39,12 @@ const O = 'ok' as const;
 // Two faults after one good request: runs 2 and 3 fail, runs 4 and 5 show the experiment went on.
 const twoAfterOne = { afterGood: 1, count: 2 };
 
+/** The runs a fault with `probability` strikes: each request draws from mulberry32(seed) (engine/README.md). */
+function seededStatuses(n: number, probability: number, seed: number): ('ok' | 'failed')[] {
+  const rng = mulberry32(seed);
+  return Array.from({ length: n }, () => (rng() < probability ? F : O));
+}
+
 const CASES: Case[] = [
   { name: 'HTTP 500', fault: { kind: 'http500', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_SERVER', message: /HTTP 500: llama runner process has terminated: injected fault/, exit: 1 },
   { name: '503 busy, no retry policy', fault: { kind: 'http503', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_BUSY', message: /HTTP 503: server busy, please try again/, exit: 1 },
@@ -60,6 +67,20 @@ const CASES: Case[] = [
     statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /stalled: nothing received for 400 ms/, exit: 1,
   },
   { name: '404 model missing mid-experiment', fault: { kind: 'http404', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MODEL_NOT_FOUND', message: /model 'tiny(:latest)?' not found/, exit: 1 },
+  // Faults drawn at random (seeded): which runs fail follows from the engine's documented rule.
+  { name: 'seeded random mid-stream errors over 20 runs', fault: { kind: 'midstream', probability: 0.3, seed: 11 }, reps: 20, statuses: seededStatuses(20, 0.3, 11), code: 'E_MIDSTREAM', message: /injected mid-stream fault/, exit: 1 },
+  // Not streamed (stream: false): the same faults strike before or instead of the one JSON body.
+  { name: 'not streamed: error instead of the body', fault: { kind: 'midstream', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_SERVER', message: /HTTP 500: an error was encountered while running the model/, exit: 1 },
+  // No byte arrived: to the client this is the endpoint going away (E_UNREACHABLE), like a refused connection.
+  { name: 'not streamed: connection reset before the response', fault: { kind: 'reset', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_UNREACHABLE', message: /no response \(ECONNRESET\)/, exit: 1 },
+  {
+    name: 'not streamed: reset before the response, retried by the declared policy',
+    fault: { kind: 'reset', afterGood: 1, count: 1 }, x: { stream: false, retry: { attempts: 2, delayMs: 20 } },
+    statuses: [O, O, O, O, O], code: null, injected: 1, retries: [undefined, 1, undefined, undefined, undefined], exit: 0,
+  },
+  { name: 'not streamed: body with done:false', fault: { kind: 'nodone', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the response is not marked done:true/, exit: 1 },
+  { name: 'not streamed: body that is not JSON', fault: { kind: 'malformed', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
+  { name: 'not streamed: no response within timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 5_000 }, x: { stream: false, timeoutMs: 400 }, statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /no response: nothing received for 400 ms \(timeoutMs\)/, exit: 1 },
   { name: 'lines split across TCP writes (not a fault)', fault: { kind: 'split', ...twoAfterOne }, statuses: [O, O, O, O, O], code: null, injected: 2, exit: 0 },
 ];
 
