@@ -12,6 +12,7 @@ import { ensureEngineBuilt } from '../ollama/engineHarness';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIST_CLI = join(ROOT, 'dist', 'cli.js');
+const DIST_ENGINE = join(ROOT, 'dist', 'engine.mjs');
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -22,6 +23,9 @@ let cliCopy: string | null = null;
  */
 export function ensureCliBuilt(): string {
   if (cliCopy) return cliCopy;
+  // A rebuild empties dist/ for a second or two: give one in progress time to finish.
+  const until = Date.now() + 20_000;
+  while (!(existsSync(DIST_CLI) && existsSync(DIST_ENGINE)) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   ensureEngineBuilt();
   if (!existsSync(DIST_CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
   const copy = join(mkdtempSync(join(tmpdir(), 'cf-cli-')), 'cli.js');
