@@ -1,0 +1,162 @@
+// The live view's state and the one reducer both sides run: the host keeps a copy (the `init` snapshot
+// for a panel opened or reloaded mid-run) and the webview applies batches to its own. Pure and
+// JSON-only. Token progress is kept as one point per call, updated in place while the call streams,
+// so applying a coalesced batch (only the latest update of each call) ends in the same state as
+// applying every event.
+import type { RunnerEvent } from '../core/runner/events';
+import type { Counts, MultiAgentRunMetrics, RunStatus, Summary, TrStatus } from '../core/types';
+import type { LiveEvent } from './protocol';
+
+export interface LivePoint { x: number; y: number; run: number }
+
+export interface LiveRun {
+  run: number;
+  variant: string;
+  warmup: boolean;
+  soloAgent?: string;
+  status: RunStatus;
+  valid: boolean;
+  wallMs: number;
+  error?: string;
+  agents?: { name: string; startOffsetMs: number; wallMs: number; status: RunStatus }[];
+  multiAgent?: Pick<MultiAgentRunMetrics, 'overlap_efficiency' | 'speedup_vs_sequential' | 'concurrent_wall_ms'>;
+}
+
+export interface LiveState {
+  trId: string | null;
+  trDir: string | null;
+  title: string;
+  kind: string;
+  variants: string[];
+  agents: string[];
+  status: 'waiting' | TrStatus;
+  planned: number;
+  done: number;
+  etaMs: number | null;
+  current: { run: number; variant: string; warmup: boolean; soloAgent?: string } | null;
+  /** Series (agent or variant) → one point per call: x = s since the experiment started, y = decode tok/s so far. */
+  tokens: Record<string, LivePoint[]>;
+  /** Series → one point per call: x = s at the first token, y = client TTFT (ms). */
+  ttft: Record<string, LivePoint[]>;
+  /** Stream → its latest call and where that call's points are (in-place updates). */
+  streams: Record<string, { series: string; call: number; tokensAt: number; ttftAt: number }>;
+  runs: LiveRun[];
+  counts: Counts | null;
+  summary: Summary | null;
+  /** Host time of the latest event applied (ms since the experiment started). */
+  lastAtMs: number;
+}
+
+export function emptyLiveState(): LiveState {
+  return {
+    trId: null, trDir: null, title: '', kind: '', variants: [], agents: [], status: 'waiting', planned: 0, done: 0, etaMs: null,
+    current: null, tokens: {}, ttft: {}, streams: {}, runs: [], counts: null, summary: null, lastAtMs: 0,
+  };
+}
+
+type TokensEvent = Extract<RunnerEvent, { type: 'tokens' }>;
+type CallEvent = Extract<RunnerEvent, { type: 'call-finished' }>;
+
+/** The stream a token or call event belongs to: one run, variant, agent and stage. */
+export function streamKey(e: TokensEvent | CallEvent): string {
+  return `${e.run}/${e.variant}/${e.agent ?? ''}/${e.stage}`;
+}
+
+/** The line a call is drawn on: the agent (with its variant when there are several), else the variant. */
+export function seriesOf(s: LiveState, variant: string, agent: string | undefined): string {
+  if (!agent) return variant;
+  return s.variants.length > 1 ? `${variant} · ${agent}` : agent;
+}
+
+/** Time of the first token, ms after send, from a progress update: tps = (tokens − 1) / (elapsed − first). */
+export function firstTokenMs(e: TokensEvent): number | null {
+  if (e.tps === null || e.tps <= 0 || e.tokens < 2) return null;
+  return e.elapsedMs - ((e.tokens - 1) * 1000) / e.tps;
+}
+
+function upsert(list: LivePoint[], at: number, p: LivePoint): number {
+  if (at >= 0 && at < list.length) {
+    list[at] = p;
+    return at;
+  }
+  list.push(p);
+  return list.length - 1;
+}
+
+function applyTokens(s: LiveState, le: LiveEvent, e: TokensEvent): void {
+  const key = streamKey(e);
+  const call = le.call ?? 0;
+  let st = s.streams[key];
+  if (!st || st.call !== call) {
+    st = { series: seriesOf(s, e.variant, e.agent), call, tokensAt: -1, ttftAt: -1 };
+    s.streams[key] = st;
+  }
+  if (e.tps !== null) {
+    const list = (s.tokens[st.series] ??= []);
+    st.tokensAt = upsert(list, st.tokensAt, { x: le.atMs / 1000, y: e.tps, run: e.run });
+  }
+  const first = firstTokenMs(e);
+  if (first !== null) {
+    const list = (s.ttft[st.series] ??= []);
+    st.ttftAt = upsert(list, st.ttftAt, { x: (le.atMs - e.elapsedMs + first) / 1000, y: first, run: e.run });
+  }
+}
+
+/** An exact per-call TTFT (call-finished) replaces the one derived from progress. */
+function applyCallFinished(s: LiveState, le: LiveEvent, e: CallEvent): void {
+  if (e.ttft_ms === null) return;
+  const key = streamKey(e);
+  const st = s.streams[key] ?? { series: seriesOf(s, e.variant, e.agent), call: le.call ?? 0, tokensAt: -1, ttftAt: -1 };
+  s.streams[key] = st;
+  const list = (s.ttft[st.series] ??= []);
+  st.ttftAt = upsert(list, st.ttftAt, { x: (le.atMs - e.e2e_ms + e.ttft_ms) / 1000, y: e.ttft_ms, run: e.run });
+}
+
+/** Applies one event in place and returns the state (callers own it; the webview and the host each have theirs). */
+export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
+  const e = le.event;
+  s.lastAtMs = Math.max(s.lastAtMs, le.atMs);
+  switch (e.type) {
+    case 'experiment-started':
+      Object.assign(s, emptyLiveState(), {
+        trId: e.trId, trDir: e.trDir, title: e.title, kind: e.kind, variants: [...e.variants], agents: [...e.agents],
+        status: 'running', planned: e.planned, lastAtMs: le.atMs,
+      });
+      break;
+    case 'run-started':
+      s.current = { run: e.run, variant: e.variant, warmup: e.warmup, ...(e.soloAgent ? { soloAgent: e.soloAgent } : {}) };
+      s.planned = e.planned;
+      break;
+    case 'tokens':
+      applyTokens(s, le, e);
+      break;
+    case 'call-finished':
+      applyCallFinished(s, le, e);
+      break;
+    case 'run-finished':
+      s.runs.push({
+        run: e.run, variant: e.variant, warmup: e.warmup, ...(e.soloAgent ? { soloAgent: e.soloAgent } : {}), status: e.status, valid: e.valid, wallMs: e.wallMs,
+        ...(e.error ? { error: e.error } : {}),
+        ...(e.agents ? { agents: e.agents.map((a) => ({ ...a })) } : {}),
+        ...(e.multiAgent ? { multiAgent: { overlap_efficiency: e.multiAgent.overlap_efficiency, speedup_vs_sequential: e.multiAgent.speedup_vs_sequential, concurrent_wall_ms: e.multiAgent.concurrent_wall_ms } } : {}),
+      });
+      s.done = e.done;
+      s.planned = e.planned;
+      s.etaMs = e.etaMs;
+      if (s.current?.run === e.run) s.current = null;
+      break;
+    case 'experiment-finished':
+      s.status = e.status;
+      s.counts = e.counts;
+      s.summary = e.summary;
+      s.current = null;
+      s.etaMs = 0;
+      break;
+  }
+  return s;
+}
+
+export function applyLiveEvents(s: LiveState, events: readonly LiveEvent[]): LiveState {
+  for (const le of events) applyLiveEvent(s, le);
+  return s;
+}

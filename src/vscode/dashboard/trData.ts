@@ -1,0 +1,101 @@
+// What the finished-TR view shows, read from disk: the summary recomputed from runs.jsonl (as the
+// report does), the report's figures, validity counts, and a few generated texts (shown as text).
+import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { chartsFor } from '../../core/charts/select';
+import { trDirOf } from '../../core/report/locate';
+import { recomputeSummary } from '../../core/report/recompute';
+import { metricInfo } from '../../core/stats/metrics';
+import { exclusionOf } from '../../core/stats/runValues';
+import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
+import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
+import type { Meta, RunRecord } from '../../core/types';
+import type { OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
+import { figurePayload } from './figures';
+
+export const MAX_OUTPUT_SAMPLES = 3;
+export const MAX_OUTPUT_CHARS = 4000;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
+  const s = meta.experiment.sweep;
+  if (!isRecord(s)) return undefined;
+  const out: Record<string, unknown[]> = {};
+  for (const [k, v] of Object.entries(s)) if (Array.isArray(v)) out[k] = v;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function optionsText(o: Record<string, unknown>): string {
+  const parts = Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? parts.join(', ') : '(server defaults)';
+}
+
+function variantRow(v: VariantStats): VariantRow {
+  const tps = statOf(v, 'decode_tps');
+  const ttft = statOf(v, 'ttft_ms');
+  const e2e = statOf(v, 'e2e_ms');
+  const wall = statOf(v, 'wall_ms');
+  return {
+    name: v.name, options: optionsText(v.options), n: v.n, excluded: { ...v.excluded },
+    decodeTps: tps ? { mean: tps.mean, ci95: tps.ci95, sd: tps.sd, cv: tps.cv } : null,
+    ttftMs: ttft ? { median: ttft.median, p95: ttft.p95, mean: ttft.mean } : null,
+    e2eMs: e2e ? { median: e2e.median, p95: e2e.p95 } : null,
+    wallMs: wall ? { median: wall.median } : null,
+  };
+}
+
+/** Generated texts of the last counted runs (never outside the TR directory). */
+export function outputSamples(trDir: string, runs: readonly RunRecord[], max = MAX_OUTPUT_SAMPLES): OutputSample[] {
+  const root = resolve(trDir);
+  const found: OutputSample[] = [];
+  for (let i = runs.length - 1; i >= 0 && found.length < max; i--) {
+    const r = runs[i];
+    if (exclusionOf(r) !== null) continue;
+    const calls = [...r.calls.map((c) => ({ c, agent: undefined as string | undefined })), ...(r.agents ?? []).flatMap((a) => a.calls.map((c) => ({ c, agent: a.name })))];
+    const pick = calls.filter((x) => x.c.outputFile).at(-1);
+    if (!pick) continue;
+    const file = resolve(root, pick.c.outputFile!);
+    if (!file.startsWith(root + sep)) continue;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    found.push({
+      run: r.run, variant: r.variant, ...(pick.agent ? { agent: pick.agent } : {}), stage: pick.c.stage, file: pick.c.outputFile!,
+      text: text.slice(0, MAX_OUTPUT_CHARS), truncated: text.length > MAX_OUTPUT_CHARS,
+    });
+  }
+  return found;
+}
+
+export function loadTrView(reportsDir: string, trId: string): TrViewData {
+  const dir = trDirOf(reportsDir, trId);
+  const meta = readMeta(dir);
+  const { runs, corrupt } = readRunsSync(dir);
+  const summary = recomputeSummary(meta, runs);
+  const c = summary.counts;
+  const ma = summary.multiAgent;
+  const maRows = ma
+    ? ([['overlap efficiency', ma.overlap_efficiency, '%'], ['speedup vs sequential', ma.speedup_vs_sequential, '×'], ['aggregate throughput', ma.aggregate_tps, 'tok/s'], ['Jain fairness', ma.jain_fairness, '']] as const)
+      .filter(([, s]) => s !== null)
+      .map(([label, s, unit]) => ({ label, mean: s!.mean, ci95: s!.ci95, unit }))
+    : [];
+  return {
+    trId: meta.id, title: meta.title, kind: meta.kind, status: shownStatus(meta), createdAt: meta.createdAt ?? null, finishedAt: meta.finishedAt ?? null,
+    counts: meta.counts ?? null,
+    validity: { runs: c.runs, counted: c.counted, warmup: c.warmup, failed: c.failed, cancelled: c.cancelled, invalid: c.invalid, solo: c.solo, corruptLines: corrupt.length },
+    reference: summary.reference,
+    variants: summary.variants.map(variantRow),
+    multiAgent: maRows,
+    comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
+    figures: chartsFor({ summary, runs, sweep: sweepOf(meta) }).map(figurePayload),
+    outputs: outputSamples(dir, runs),
+    notes: [...(meta.notes ?? [])],
+    supersededBy: meta.supersededBy ?? null,
+  };
+}

@@ -1,0 +1,73 @@
+// Chart.js configurations of the live view, built from the live state: decode rate per call over
+// time, TTFT per call over time, and the multi-agent timeline of the latest runs.
+import type { LivePoint, LiveState } from '../src/shared/liveState';
+
+type Obj = Record<string, unknown>;
+export const TIMELINE_RUNS = 8;
+
+function axes(x: string, y: string, xExtra: Obj = {}, yExtra: Obj = {}): Obj {
+  return {
+    x: { type: 'linear', title: { display: true, text: x, font: { weight: 'bold' } }, ...xExtra },
+    y: { title: { display: true, text: y, font: { weight: 'bold' } }, beginAtZero: true, ...yExtra },
+  };
+}
+
+function titled(title: string, subtitle: string): Obj {
+  return { title: { display: true, text: title, font: { size: 14, weight: 'bold' } }, subtitle: { display: true, text: subtitle }, legend: { display: true, position: 'bottom' } };
+}
+
+function sorted(points: LivePoint[]): { x: number; y: number }[] {
+  return points.map((p) => ({ x: p.x, y: p.y })).sort((a, b) => a.x - b.x);
+}
+
+/** Series in a stable order: first seen first (variants, then agents, as the experiment declared them). */
+function seriesNames(rec: Record<string, LivePoint[]>): string[] {
+  return Object.keys(rec).sort((a, b) => (rec[a][0]?.x ?? 0) - (rec[b][0]?.x ?? 0));
+}
+
+export function tokensConfig(s: LiveState): Obj {
+  const names = seriesNames(s.tokens);
+  return {
+    type: 'line',
+    data: { datasets: names.map((n, i) => ({ label: n, data: sorted(s.tokens[n]), colorIndex: i, borderWidth: 2, pointRadius: 2.5, tension: 0, parsing: false, normalized: true })) },
+    options: {
+      scales: axes('time since the experiment started (s)', 'decode rate (tok/s)'),
+      plugins: { ...titled('Live decode throughput', 'One point per call: (tokens − 1) / time since its first token; the last point moves while the call streams'), decimation: { enabled: true, algorithm: 'lttb', samples: 400 } },
+    },
+  };
+}
+
+export function ttftConfig(s: LiveState): Obj {
+  const names = seriesNames(s.ttft);
+  return {
+    type: 'scatter',
+    data: { datasets: names.map((n, i) => ({ label: n, data: sorted(s.ttft[n]), colorIndex: i, pointRadius: 3.5 })) },
+    options: {
+      scales: axes('time of the first token since the experiment started (s)', 'time to first token (ms, client)'),
+      plugins: titled('Time to first token per call', 'Client-side: from sending the request to the first generated token'),
+    },
+  };
+}
+
+/** Horizontal bars [start, end] per agent for the latest multi-agent runs; null before any. */
+export function timelineConfig(s: LiveState): Obj | null {
+  const runs = s.runs.filter((r) => r.agents && r.agents.length > 0 && !r.soloAgent).slice(-TIMELINE_RUNS);
+  if (runs.length === 0) return null;
+  const agents = [...new Set(runs.flatMap((r) => r.agents!.map((a) => a.name)))];
+  const labels = runs.flatMap((r) => r.agents!.map((a) => `run ${r.run}${r.warmup ? ' (warm-up)' : ''} · ${a.name}`));
+  return {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: agents.map((name, i) => ({
+        label: name, colorIndex: i, grouped: false, borderWidth: 1, barPercentage: 0.8, categoryPercentage: 0.9,
+        data: runs.flatMap((r) => r.agents!.map((a) => (a.name === name ? [a.startOffsetMs, a.startOffsetMs + a.wallMs] : null))),
+      })),
+    },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { title: { display: true, text: 'time since the run started (ms)', font: { weight: 'bold' } }, beginAtZero: true }, y: { title: { display: true, text: 'run · agent', font: { weight: 'bold' } } } },
+      plugins: titled('Multi-agent timeline (latest runs)', 'Each bar: one agent from its start to its end within a concurrent run'),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// A finished (or running, or imported) TR from disk: validity counts, the per-variant summary with
+// 95% CIs, comparisons and verdicts, the report's figures, and samples of generated text (as text).
+import type { RenderedFigure, RenderedOutput, TrViewData } from '../src/shared/protocol';
+import { clear, h, table } from './dom';
+import { drawFigure, type DrawnFigure } from './figures';
+import { duration, interval, num, when } from './format';
+import type { Theme } from './theme';
+
+export class TrView {
+  private drawn: DrawnFigure[] = [];
+  private readonly outputEls: { run: number; el: HTMLElement }[] = [];
+  private readonly grid = h('div', { class: 'chart-grid', 'data-section': 'figures' });
+  readonly summaryRows: number;
+
+  constructor(root: HTMLElement, private readonly tr: TrViewData, theme: Theme) {
+    clear(root);
+    this.summaryRows = tr.variants.length;
+    root.append(this.header(), this.validity(), this.variantTable());
+    if (tr.multiAgent.length) root.append(this.multiAgent());
+    if (tr.comparisons.length) root.append(this.comparisons());
+    root.append(this.grid);
+    this.drawFigures(theme);
+    if (tr.outputs.length) root.append(this.outputs());
+    if (tr.notes.length) root.append(h('section', { class: 'card wide' }, h('h2', {}, 'Notes'), h('ul', {}, ...tr.notes.map((n) => h('li', {}, n)))));
+  }
+
+  setTheme(t: Theme): void {
+    for (const d of this.drawn) d.chart?.chart.destroy();
+    this.drawFigures(t);
+  }
+
+  figures(): RenderedFigure[] {
+    return this.drawn.map((d) => d.report());
+  }
+
+  renderedOutputs(): RenderedOutput[] {
+    return this.outputEls.map(({ run, el }) => ({ run, text: el.textContent ?? '', elements: el.querySelectorAll('*').length }));
+  }
+
+  private header(): HTMLElement {
+    const t = this.tr;
+    return h('header', { class: 'view-header' },
+      h('h1', {}, t.title),
+      h('p', { class: 'muted' }, `${t.trId} · ${t.kind} · `, h('span', { class: `badge status-${t.status}` }, t.status),
+        ` · created ${when(t.createdAt)}`, t.finishedAt ? ` · finished ${when(t.finishedAt)}` : '',
+        t.createdAt && t.finishedAt ? ` (${duration(Date.parse(t.finishedAt) - Date.parse(t.createdAt))})` : ''),
+      t.supersededBy ? h('p', { class: 'warning' }, `Superseded by ${t.supersededBy}: read that TR's results instead.`) : null);
+  }
+
+  private validity(): HTMLElement {
+    const v = this.tr.validity;
+    const items: [string, number, string][] = [
+      ['runs recorded', v.runs, ''], ['counted', v.counted, 'good'], ['warm-up', v.warmup, ''], ['failed', v.failed, v.failed ? 'bad' : ''],
+      ['invalid', v.invalid, v.invalid ? 'bad' : ''], ['cancelled', v.cancelled, v.cancelled ? 'bad' : ''], ['solo baseline', v.solo, ''], ['corrupt lines', v.corruptLines, v.corruptLines ? 'bad' : ''],
+    ];
+    return h('section', { class: 'card wide', 'data-section': 'validity' }, h('h2', {}, 'Validity'),
+      h('div', { class: 'stats' }, ...items.map(([label, n, cls]) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-value' }, String(n)), h('span', { class: 'stat-label' }, label)))));
+  }
+
+  private variantTable(): HTMLElement {
+    const rows = this.tr.variants.map((v) => [
+      h('strong', {}, v.name) as Node, v.name === this.tr.reference ? 'reference' : '', v.options, String(v.n),
+      v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? `${num(v.decodeTps.cv * 100)} %` : '—',
+      v.ttftMs ? num(v.ttftMs.median) : '—', v.ttftMs ? num(v.ttftMs.p95) : '—', v.e2eMs ? num(v.e2eMs.median) : '—',
+      `${v.excluded.warmup} / ${v.excluded.failed} / ${v.excluded.invalid} / ${v.excluded.cancelled}`,
+    ]);
+    return h('section', { class: 'card wide', 'data-section': 'summary' }, h('h2', {}, 'Per-variant summary (counted runs)'),
+      table(['variant', '', 'options', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'CV', 'TTFT median (ms)', 'TTFT p95 (ms)', 'e2e median (ms)', 'excluded: warm-up / failed / invalid / cancelled'], rows));
+  }
+
+  private multiAgent(): HTMLElement {
+    return h('section', { class: 'card wide', 'data-section': 'multi-agent' }, h('h2', {}, 'Multi-agent metrics (counted concurrent runs)'),
+      table(['metric', 'mean', '95% CI'], this.tr.multiAgent.map((m) => [m.label, num(m.mean, m.unit), interval(m.ci95, m.unit)])));
+  }
+
+  private comparisons(): HTMLElement {
+    return h('section', { class: 'card wide', 'data-section': 'comparisons' }, h('h2', {}, 'Comparisons (B − A, A = reference)'),
+      table(['A', 'B', 'metric', 'difference', '95% CI of the difference', 'verdict'], this.tr.comparisons.map((c) => [c.a, c.b, c.metric, num(c.diff), interval(c.ci95), c.verdict])));
+  }
+
+  /** Charts are created inside the attached grid, so they size themselves from the layout at once. */
+  private drawFigures(theme: Theme): void {
+    clear(this.grid);
+    this.drawn = [];
+    for (const f of this.tr.figures) {
+      const d = drawFigure(f, theme, this.grid);
+      this.drawn.push(d);
+    }
+    if (this.drawn.length === 0) this.grid.append(h('p', { class: 'muted' }, 'No figures: no counted run has the metrics they draw.'));
+  }
+
+  private outputs(): HTMLElement {
+    const items = this.tr.outputs.map((o) => {
+      const pre = h('pre', { class: 'output', 'data-run': o.run });
+      pre.textContent = o.text + (o.truncated ? '\n…' : '');
+      this.outputEls.push({ run: o.run, el: pre });
+      return h('details', { open: true }, h('summary', {}, `run ${o.run} · ${o.variant}${o.agent ? ` · ${o.agent}` : ''} · ${o.stage} · ${o.file}`), pre);
+    });
+    return h('section', { class: 'card wide', 'data-section': 'outputs' }, h('h2', {}, 'Generated text (latest counted runs, shown as plain text)'), ...items);
+  }
+}
