@@ -1,6 +1,7 @@
 // What activate() returns to other extensions and to the integration tests (extension.exports).
 import type { Logger } from '../core/ports';
 import type { ChimeraforgeConfig } from './config';
+import type { DashboardApi } from './dashboard/api';
 
 export interface ChimeraforgeApi {
   readonly version: string;
@@ -10,4 +11,6 @@ export interface ChimeraforgeApi {
   readonly log: Logger;
   /** The settings as currently read (defaults for bad values). */
   config(): ChimeraforgeConfig;
+  /** The dashboard panel: show a view, feed runner events, see what it drew. */
+  readonly dashboard: DashboardApi;
 }
