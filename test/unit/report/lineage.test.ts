@@ -46,7 +46,7 @@ describe('reports index, supersede, compare, compendium (real runs)', function (
     ws = makeWorkspace(true);
     first = await run({ title: 'First measurement', kind: 'prompt', prompts: ['a'], repetitions: 3, warmup: 0, variants: [{ name: 'base', options: { paced_tps: 150 } }] });
     second = await run({ title: 'Second measurement', kind: 'prompt', prompts: ['a'], repetitions: 3, warmup: 0, variants: [{ name: 'tuned', options: { paced_tps: 300 } }] });
-    agent = await run({ title: 'Agent workflow', kind: 'agent', repetitions: 2, warmup: 0,
+    agent = await run({ title: 'Agent workflow', kind: 'agent', repetitions: 2, warmup: 0, tags: ['Phase 2: agent workflows'],
       workflow: { type: 'steps', steps: [{ name: 'analysis', prompt: 'analyse' }, { name: 'report', prompt: 'write a report from {{analysis}}' }] } });
     for (const r of [first, second, agent]) writeReport(r.trDir);
   });
@@ -82,6 +82,7 @@ describe('reports index, supersede, compare, compendium (real runs)', function (
     const current = index.slice(index.indexOf('## Current reports'), index.indexOf('## Superseded reports'));
     const superseded = index.slice(index.indexOf('## Superseded reports'), index.indexOf('## Key findings'));
     assert.match(current, /\| Report \| Title \| Status \| Key Finding \|/);
+    assert.ok(index.includes(`## Research phases\n\n### Phase 2: agent workflows\n\n- [${agent.trId}](Technical_Report_${agent.trId.slice(2)}.md) — Agent workflow\n`), 'declared phases (tags) listed');
     assert.ok(current.includes(`| [${second.trId}](Technical_Report_${second.trId.slice(2)}.md) | Second measurement | complete |`));
     assert.ok(current.includes(`| [${agent.trId}](`));
     assert.ok(!current.includes(`[${first.trId}]`), 'the superseded TR is not current');
