@@ -1,0 +1,94 @@
+// The host's view data read from TR directories written by real runs (paced engine: exact schedule).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEngine, type EngineHandle } from '../../../engine/api';
+import { ChimeraError } from '../../../src/core/errors';
+import { normalizeExperiment } from '../../../src/core/experiment/normalize';
+import { runExperiment } from '../../../src/core/runner/runExperiment';
+import { readRunsSync } from '../../../src/core/store/read';
+import type { ChartPayload } from '../../../src/shared/protocol';
+import { loadCompareView } from '../../../src/vscode/dashboard/compareData';
+import { loadTrView } from '../../../src/vscode/dashboard/trData';
+import { makeWorkspace } from '../../helpers/workspace';
+
+describe('webview: view data from real TR directories', function () {
+  this.timeout(120_000);
+  let engine: EngineHandle;
+  const ws = makeWorkspace(false);
+  let trA = '';
+  let trB = '';
+
+  before(async () => {
+    engine = await startEngine({ mode: 'paced', paced: { ttftMs: 30, tokensPerSec: 400, tokens: 16 } });
+    const exp = (title: string, variants: { name: string; options: Record<string, unknown> }[]) =>
+      normalizeExperiment({ title, kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['why is the sky blue?'], repetitions: 3, warmup: 1, variants });
+    trA = (await runExperiment(exp('two variants', [{ name: 'A', options: {} }, { name: 'B', options: { temperature: 0.5 } }]), { reportsDir: ws.reportsDir })).trId;
+    await engine.configure({ paced: { tokensPerSec: 200 } });
+    trB = (await runExperiment(exp('slower engine', [{ name: 'A', options: {} }]), { reportsDir: ws.reportsDir })).trId;
+  });
+  after(async () => engine?.stop());
+
+  it('TR view: validity counts, per-variant rows at the paced rate, figures as JSON payloads', () => {
+    const v = loadTrView(ws.reportsDir, trA);
+    assert.equal(v.trId, trA);
+    assert.equal(v.status, 'complete');
+    assert.deepEqual(v.validity, { runs: 8, counted: 6, warmup: 2, failed: 0, cancelled: 0, invalid: 0, solo: 0, corruptLines: 0 });
+    assert.deepEqual(v.variants.map((r) => [r.name, r.n, r.options]), [['A', 3, '(server defaults)'], ['B', 3, 'temperature=0.5']]);
+    for (const r of v.variants) {
+      assert.ok(Math.abs(r.decodeTps!.mean - 400) / 400 < 0.05, `${r.name} decode ${r.decodeTps!.mean}`);
+      assert.ok(r.decodeTps!.ci95 && r.decodeTps!.ci95[0] <= r.decodeTps!.mean && r.decodeTps!.mean <= r.decodeTps!.ci95[1]);
+      assert.ok(r.ttftMs!.median >= 25, `ttft ${r.ttftMs!.median}`);
+    }
+    assert.equal(v.reference, 'A');
+    assert.ok(v.comparisons.some((c) => c.a === 'A' && c.b === 'B' && c.verdict.length > 0));
+    const ids = v.figures.map((f) => f.id);
+    assert.ok(ids.includes('throughput') && ids.includes('ttft_box') && ids.includes('ttft_vs_tps'), ids.join(', '));
+    for (const f of v.figures) {
+      const text = JSON.stringify(f);
+      assert.deepEqual(JSON.parse(text), f, `${f.id} survives postMessage (JSON only)`);
+    }
+    const tp = v.figures.find((f) => f.id === 'throughput') as ChartPayload;
+    assert.deepEqual(tp.plugins, ['cfBackground', 'cfErrorBars']);
+    const data = (tp.config.data as { datasets: { data: number[] }[] }).datasets[0].data;
+    assert.deepEqual(data.map((x) => Math.round(x)), v.variants.map((r) => Math.round(r.decodeTps!.mean)));
+  });
+
+  it('TR view: generated text comes back verbatim (markup included) for the webview to show as text', () => {
+    const runs = readRunsSync(join(ws.reportsDir, trA)).runs;
+    const last = runs.at(-1)!;
+    const file = last.calls.find((c) => c.outputFile)!.outputFile!;
+    const xss = '<img src=x onerror="alert(1)"><script>alert(2)</script> & done';
+    writeFileSync(join(ws.reportsDir, trA, file), xss);
+    const v = loadTrView(ws.reportsDir, trA);
+    assert.equal(v.outputs[0].run, last.run);
+    assert.equal(v.outputs[0].text, xss);
+    assert.equal(v.outputs[0].truncated, false);
+    assert.ok(v.outputs.length <= 3 && v.outputs.every((o) => o.text.length > 0));
+  });
+
+  it('comparison: A of the slower TR vs A of the faster one, difference and CI in tok/s', () => {
+    const c = loadCompareView(ws.reportsDir, { trId: trA, variant: 'A' }, { trId: trB });
+    assert.equal(c.metric, 'decode_tps');
+    assert.equal(c.unit, 'tok/s');
+    assert.equal(c.better, 'higher');
+    assert.equal(c.b.variant, 'A');
+    assert.ok(Math.abs(c.a.mean - 400) < 20 && Math.abs(c.b.mean - 200) < 10, `${c.a.mean} vs ${c.b.mean}`);
+    assert.ok(Math.abs(c.diff - (c.b.mean - c.a.mean)) < 1e-9);
+    assert.ok(c.ci95 && c.ci95[0] <= c.diff && c.diff <= c.ci95[1] && c.ci95[1] < 0, `CI ${c.ci95}`);
+    assert.match(c.verdict, /slower/);
+  });
+
+  const bad: { name: string; a: { trId: string; variant?: string }; b: { trId: string; variant?: string }; code: string }[] = [
+    { name: 'a TR that does not exist', a: { trId: 'TR999' }, b: { trId: 'TR1' }, code: 'E_NOT_FOUND' },
+    { name: 'a TR with two variants and none named', a: { trId: 'TR1' }, b: { trId: 'TR2' }, code: 'E_BAD_INPUT' },
+    { name: 'a variant that is not there', a: { trId: 'TR1', variant: 'Z' }, b: { trId: 'TR2' }, code: 'E_NOT_FOUND' },
+    { name: 'the same group twice', a: { trId: 'TR2' }, b: { trId: 'TR2', variant: 'A' }, code: 'E_BAD_INPUT' },
+  ];
+  for (const c of bad) {
+    it(`comparison refuses ${c.name} (${c.code})`, () => {
+      assert.deepEqual([trA, trB], ['TR1', 'TR2']);
+      assert.throws(() => loadCompareView(ws.reportsDir, c.a, c.b), (e: unknown) => e instanceof ChimeraError && e.code === c.code);
+    });
+  }
+});
