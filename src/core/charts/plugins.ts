@@ -24,13 +24,13 @@ export interface HeatmapOptions {
 }
 
 declare module 'chart.js' {
+  // The augmented interface must repeat Chart.js's type parameter, which these options do not use.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface PluginOptionsByType<TType extends ChartType> {
     cfBackground?: { color: string };
     cfErrorBars?: ErrorBarsOptions;
     cfBoxWhiskers?: BoxWhiskersOptions;
     cfHeatmap?: HeatmapOptions;
-    /** Phantom use of the type parameter, which the augmented interface must keep. */
-    cfType?: TType extends never ? never : undefined;
   }
 }
 
