@@ -36,11 +36,16 @@ function multiAgentFindings(s: RunSummary): string[] {
   if (!ma || ma.runs === 0) return [];
   const out: string[] = [];
   const sp = ma.speedup_vs_sequential;
-  out.push(sp
-    ? `Real speedup vs running the agents one after another (measured solo baseline): ${statPhrase(sp, '×')}.`
-    : 'No sequential (solo) baseline was measured, so the real speedup of running the agents together is unknown.');
   const ov = ma.overlap_efficiency;
-  if (ov) out.push(`Overlap efficiency (the original program's "parallel efficiency"; it measures overlap in time, not a gain): ${statPhrase(ov, '%')}.`);
+  const overlap = ov ? `Overlap efficiency (the original program's "parallel efficiency"; it measures overlap in time, not a gain): ${statPhrase(ov, '%')}.` : null;
+  if (sp) {
+    out.push(`Real speedup vs running the agents one after another (measured solo baseline): ${statPhrase(sp, '×')}.`);
+    if (overlap) out.push(overlap);
+  } else {
+    // Without a baseline the overlap is the best-supported number; the missing speedup is said right after.
+    if (overlap) out.push(overlap);
+    out.push('No sequential (solo) baseline was measured, so the real speedup of running the agents together is unknown.');
+  }
   if (ma.aggregate_tps) out.push(`Aggregate throughput of all agents together: ${statPhrase(ma.aggregate_tps, 'tok/s')}.`);
   out.push(`Contention flagged in ${ma.contention_flagged} of ${ma.runs} runs (${fmtFraction(ma.contention_rate)}) by the rule: ${describeRule(ma.contention_rule)}.`);
   return out;

@@ -36,8 +36,11 @@ function environmentLines(input: ReportInput): string[] {
   const lines: string[] = [];
   if (env?.host) {
     const h = env.host;
-    const cpu = h.cpuModel ? `${h.cpus} × ${escapeInline(h.cpuModel)}` : `${h.cpus} CPUs`;
-    lines.push(`**Test Environment:** ${escapeInline(h.os)} ${escapeInline(h.arch)}, ${cpu}, ${gib(h.memoryBytes)} RAM, Node ${escapeInline(h.node)}`);
+    // Imported TRs know little about their host: unknown facts are said to be unknown, not printed as 0.
+    const count = typeof h.cpus === 'number' && h.cpus > 0 ? `${h.cpus}` : null;
+    const cpu = h.cpuModel ? `${count ? `${count} × ` : ''}${escapeInline(h.cpuModel)}` : count ? `${count} CPUs` : 'CPUs unknown';
+    const ram = typeof h.memoryBytes === 'number' && h.memoryBytes > 0 ? `${gib(h.memoryBytes)} RAM` : 'RAM unknown';
+    lines.push(`**Test Environment:** ${escapeInline(String(h.os ?? 'unknown OS'))} ${escapeInline(String(h.arch ?? ''))}, ${cpu}, ${ram}, Node ${escapeInline(String(h.node ?? 'unknown'))}`);
   }
   const gpus = env?.gpus ?? [];
   lines.push(`**GPUs:** ${gpus.length ? gpus.map((g) => `${escapeInline(g.name)}${g.memoryTotalMb ? ` (${fmtNum(g.memoryTotalMb)} MiB)` : ''}${g.driver ? `, driver ${escapeInline(g.driver)}` : ''}`).join('; ') : 'none detected (nvidia-smi absent or no GPU)'}`);

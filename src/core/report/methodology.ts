@@ -74,7 +74,13 @@ function environmentRows(input: ReportInput): string[][] {
   const rows: string[][] = [];
   if (env?.host) {
     const h = env.host;
-    rows.push(['Host', `${escapeInline(h.os)} ${escapeInline(h.arch)}`], ['CPU', `${h.cpus} × ${escapeInline(h.cpuModel ?? 'unknown model')}`], ['Memory', `${fmtNum(h.memoryBytes / 2 ** 30)} GiB`], ['Node.js', escapeInline(h.node)]);
+    const known = (x: unknown): x is number => typeof x === 'number' && x > 0;
+    rows.push(
+      ['Host', `${escapeInline(String(h.os ?? 'unknown'))} ${escapeInline(String(h.arch ?? ''))}`],
+      ['CPU', `${known(h.cpus) ? `${h.cpus} × ` : ''}${escapeInline(h.cpuModel ?? 'unknown model')}`],
+      ['Memory', known(h.memoryBytes) ? `${fmtNum(h.memoryBytes / 2 ** 30)} GiB` : 'unknown'],
+      ['Node.js', escapeInline(String(h.node ?? 'unknown'))],
+    );
   }
   rows.push(['GPU', (env?.gpus ?? []).map((g) => escapeInline(g.name)).join('; ') || 'none detected']);
   for (const e of env?.endpoints ?? []) rows.push([`Server ${code(e.name)}`, `${escapeInline(e.url)}, version ${escapeInline(e.version ?? 'unknown')}`]);
