@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineHandle, FaultConfig } from '../../../engine/api';
+import { startEngine, type EngineHandle, type FaultConfig } from '../../../engine/api';
 import { mulberry32 } from '../../../engine/prng';
 import type { ErrorCode } from '../../../src/core/errors';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
-import { cli, ensureCliBuilt, readTr, watchMeta, writeExperiment } from './helpers';
+import { cli, ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperiment } from './helpers';
 
 const REPS = 5;
 const TOKENS = 8;
@@ -67,6 +67,8 @@ const CASES: Case[] = [
     statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /stalled: nothing received for 400 ms/, exit: 1,
   },
   { name: '404 model missing mid-experiment', fault: { kind: 'http404', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MODEL_NOT_FOUND', message: /model 'tiny(:latest)?' not found/, exit: 1 },
+  // A failed warm-up is recorded and counted, but the measured runs decide the status.
+  { name: 'a fault in the warm-up run', fault: { kind: 'http500', count: 1 }, x: { warmup: 1 }, reps: 3, statuses: [F, O, O, O], code: 'E_SERVER', message: /HTTP 500: llama runner/, exit: 0 },
   // Faults drawn at random (seeded): which runs fail follows from the engine's documented rule.
   { name: 'seeded random mid-stream errors over 20 runs', fault: { kind: 'midstream', probability: 0.3, seed: 11 }, reps: 20, statuses: seededStatuses(20, 0.3, 11), code: 'E_MIDSTREAM', message: /injected mid-stream fault/, exit: 1 },
   // Not streamed (stream: false): the same faults strike before or instead of the one JSON body.
@@ -104,6 +106,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
   for (const c of CASES) {
     it(`${c.name} → ${c.code ?? 'ok'}, exit ${c.exit}`, async () => {
       const reps = c.reps ?? REPS;
+      const planned = reps + (typeof c.x?.warmup === 'number' ? c.x.warmup : 0);
       await engine.configure({ mode: 'fault', fault: c.fault });
       const before = await engine.stats();
       const ws = makeWorkspace(false);
@@ -120,13 +123,13 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
       assert.equal(r.code, c.exit, r.stderr);
       const { meta, runs, lines } = readTr(trDir);
       // No run lost: every planned run has its line, in order.
-      assert.equal(lines, reps);
-      assert.deepEqual(runs.map((x) => x.run), Array.from({ length: reps }, (_, i) => runs[0].run + i));
+      assert.equal(lines, planned);
+      assert.deepEqual(runs.map((x) => x.run), Array.from({ length: planned }, (_, i) => runs[0].run + i));
       assert.deepEqual(runs.map((x) => x.status), c.statuses);
       const failed = runs.filter((x) => x.status === 'failed');
       assert.equal(injected, c.injected ?? failed.length, 'faults injected by the engine');
       assert.equal(meta.status, c.exit === 0 ? 'complete' : 'failed');
-      assert.deepEqual([meta.counts.planned, meta.counts.completed, meta.counts.failed], [reps, reps, failed.length]);
+      assert.deepEqual([meta.counts.planned, meta.counts.completed, meta.counts.failed], [planned, planned, failed.length]);
       const out = JSON.parse(r.stdout) as { status: string; counts: { failed: number } };
       assert.deepEqual([out.status, out.counts.failed], [meta.status, failed.length]);
       for (const run of failed) {
@@ -136,7 +139,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
         assert.equal(run.valid, false);
         assert.equal(run.calls[0].error?.code, c.code);
         // The person at the terminal sees which run failed and why.
-        assert.match(r.stderr, new RegExp(`run ${run.run + 1 - runs[0].run}/${reps} \\S+: failed: `));
+        assert.match(r.stderr, new RegExp(`run ${run.run + 1 - runs[0].run}/${planned} \\S+${run.warmup ? ' \\(warm-up\\)' : ''}: failed: `));
       }
       if (c.retries) assert.deepEqual(runs.map((x) => x.calls[0].retries), c.retries);
       for (const run of runs.filter((x) => x.status === 'ok')) {
@@ -150,7 +153,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
       assert.deepEqual(watch.statuses, ['running', meta.status]);
 
       totals.cases++;
-      totals.planned += reps;
+      totals.planned += planned;
       totals.recorded += lines;
       totals.failed += failed.length;
       totals.injected += injected;
@@ -159,6 +162,36 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
       if (c.fault.kind === 'split') assertSplitTextIntact(trDir, runs.map((x) => x.calls[0].outputFile));
     });
   }
+
+  it('the endpoint goes away mid-experiment: refused calls retried (bounded), then failed E_UNREACHABLE; nothing lost', async () => {
+    const doomed = await startEngine({ mode: 'paced', paced: { ttftMs: 10, tokensPerSec: 200, tokens: TOKENS } });
+    try {
+      const ws = makeWorkspace(false);
+      const f = writeExperiment(ws.dir, 'gone.experiment.json', {
+        title: 'endpoint gone', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 8, warmup: 0, retry: { attempts: 1, delayMs: 20 }, cooldownMs: 100,
+      });
+      const watch = watchMeta(join(ws.reportsDir, 'TR1', 'meta.json'));
+      const p = startCli(['run', f, '--endpoint', `default=${doomed.url}`], ws.dir);
+      await waitFor(() => /run 2\/8/.test(p.stderrSoFar()), 60_000, 'run 2 to finish');
+      await doomed.stop();
+      const r = await p.done;
+      await watch.stop();
+      assert.equal(r.code, 1, r.stderr);
+      const { meta, runs, lines } = readTr(join(ws.reportsDir, 'TR1'));
+      assert.equal(lines, 8);
+      const firstFailed = runs.findIndex((x) => x.status === 'failed');
+      assert.ok(firstFailed >= 2 && firstFailed < 8, `first failure at run ${firstFailed}`);
+      for (const x of runs.slice(firstFailed)) {
+        assert.equal(x.errorCode, 'E_UNREACHABLE');
+        assert.match(x.error ?? '', /ECONNREFUSED/);
+        assert.equal(x.calls[0].retries, 1);
+      }
+      assert.deepEqual([meta.status, meta.counts.failed], ['failed', 8 - firstFailed]);
+      assert.deepEqual(watch.failures, []);
+    } finally {
+      await doomed.stop();
+    }
+  });
 });
 
 /** Split lines are reassembled: every run's saved text is the same full text (same seed and prompt). */
