@@ -1,23 +1,61 @@
 // activate() only wires: services are built, adapters registered, disposables handed to VS Code.
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { TOOL_VERSION } from '../core/version';
 import type { ChimeraforgeApi } from './api';
+import { EXPERIMENT_SELECTOR, ExperimentLenses, META_SELECTOR, MetaLenses } from './codeLens';
 import { registerCommands } from './commands';
 import { ConfigStore } from './config';
-import { dashboardApi, registerDashboard } from './dashboard/api';
-import { reportsDirOf } from './dashboard/views';
+import { DashboardBridge } from './dashboardBridge';
+import { DashboardPanel } from './dashboardPanel';
+import { TrHover } from './hover';
+import { LocalEngine } from './localEngine';
 import { ChannelLog } from './log';
+import { Notices } from './notices';
+import { ResultsTree } from './resultsTree';
+import { RunController } from './runController';
+import type { CommandServices } from './services';
 
 export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
+  const subs = context.subscriptions;
   const log = new ChannelLog();
-  context.subscriptions.push(log);
+  subs.push(log);
   const settings = new ConfigStore(log);
-  context.subscriptions.push(settings);
-  context.subscriptions.push(...registerCommands({ log, config: () => settings.current }));
-  const dashboardDeps = { log, reportsDir: () => reportsDirOf(settings.current) };
-  context.subscriptions.push(registerDashboard(context, dashboardDeps));
+  subs.push(settings);
+  const config = () => settings.current;
+  const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const reportsDir = () => (isAbsolute(config().reportsDir) ? config().reportsDir : join(workspaceDir() ?? process.cwd(), config().reportsDir));
+  const dashboard = new DashboardBridge(context, log, reportsDir);
+  subs.push(DashboardPanel.registerSerializer(context, { log, reportsDir }));
+  const tree = new ResultsTree(reportsDir, log);
+  subs.push(tree);
+  const runs = new RunController({ log, config, reportsDir, workspaceDir, dashboard, onFinished: () => tree.refresh() });
+  subs.push(runs);
+  const engine = new LocalEngine(context.extensionPath, log);
+  subs.push(engine);
+  const notices = new Notices();
+  const services: CommandServices = { context, log, config, reportsDir, workspaceDir, runs, tree, dashboard, engine, notices };
+  subs.push(...registerCommands(services));
+  subs.push(vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, new ExperimentLenses()));
+  subs.push(vscode.languages.registerCodeLensProvider(META_SELECTOR, new MetaLenses()));
+  subs.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new TrHover(reportsDir)));
+  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('chimeraforge.reportsDir')) tree.refresh();
+  }));
   log.info(`Chimeraforge ${TOOL_VERSION} activated (VS Code ${vscode.version}, extension at ${context.extensionPath})`);
-  return { version: TOOL_VERSION, logChannelName: log.name, log, config: () => settings.current, dashboard: dashboardApi(context, dashboardDeps) };
+  return {
+    version: TOOL_VERSION,
+    logChannelName: log.name,
+    log,
+    config,
+    reportsDir,
+    dashboard: () => dashboard.panel,
+    resultsItems: () => tree.items,
+    onResultsRefresh: (l) => tree.onDidRefresh(l),
+    onRunEvent: (l) => runs.onEvent(l),
+    running: () => runs.running,
+    lastNotice: (command) => notices.last(command),
+  };
 }
 
 export function deactivate(): void {}
