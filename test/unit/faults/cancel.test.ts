@@ -5,11 +5,12 @@
 // runs and kill -9 between runs are in test/unit/cli/cli.test.ts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { EngineHandle } from '../../../engine/api';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
-import { cli, ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperiment } from './helpers';
+import { cli, ensureCliBuilt, readTr, snapshotTree, startCli, treeChanges, waitFor, watchMeta, writeExperiment } from './helpers';
 
 describe('fault matrix: cancel by signal (CLI)', function () {
   this.timeout(120_000);
@@ -74,6 +75,40 @@ describe('fault matrix: cancel by signal (CLI)', function () {
     assert.equal(rep.code, 0, rep.stderr);
     const md = readFileSync(join(ws.reportsDir, 'Technical_Report_1.md'), 'utf8');
     assert.match(md, /\*\*PARTIAL — interrupted\.\*\*/);
+  });
+
+  it('a second SIGTERM while the first is being handled exits at once, files still valid', async () => {
+    const ws = makeWorkspace(false);
+    const f = writeExperiment(ws.dir, 'b.experiment.json', { title: 'double', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 3, warmup: 0 });
+    const p = startCli(['run', f, '--endpoint', `default=${slow.url}`], ws.dir);
+    await waitFor(async () => (await slow.stats()).inFlight === 1, 60_000, 'the call to reach the engine');
+    p.child.kill('SIGTERM');
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    assert.equal(r.code, 130, r.stderr);
+    const { meta } = readTr(join(ws.reportsDir, 'TR1'));
+    assert.ok(['running', 'cancelled'].includes(meta.status), meta.status);
+  });
+
+  it('SIGTERM while the endpoint is being checked (before any TR exists): exit 130, nothing written', async () => {
+    let asked = false;
+    // Never answers; the first request shows the CLI is inside its endpoint check (signal handlers set).
+    const silent = createServer(() => { asked = true; });
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+    try {
+      const ws = makeWorkspace(false);
+      const f = writeExperiment(ws.dir, 'p.experiment.json', { title: 'preflight cancel', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 2, warmup: 0 });
+      const before = snapshotTree(ws.dir);
+      const p = startCli(['run', f, '--endpoint', `default=http://127.0.0.1:${(silent.address() as { port: number }).port}`], ws.dir);
+      await waitFor(() => asked, 30_000, 'the endpoint check to start');
+      p.child.kill('SIGTERM');
+      const r = await p.done;
+      assert.equal(r.code, 130, r.stderr);
+      assert.deepEqual(treeChanges(before, snapshotTree(ws.dir)), []);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((res) => silent.close(res));
+    }
   });
 
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
