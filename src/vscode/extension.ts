@@ -7,7 +7,7 @@ import { EXPERIMENT_SELECTOR, ExperimentLenses, META_SELECTOR, MetaLenses } from
 import { registerCommands } from './commands';
 import { ConfigStore } from './config';
 import { DashboardBridge } from './dashboardBridge';
-import { DashboardPanel } from './dashboardPanel';
+import { registerDashboard } from './dashboard/api';
 import { TrHover } from './hover';
 import { LocalEngine } from './localEngine';
 import { ChannelLog } from './log';
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
   const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const reportsDir = () => (isAbsolute(config().reportsDir) ? config().reportsDir : join(workspaceDir() ?? process.cwd(), config().reportsDir));
   const dashboard = new DashboardBridge(context, log, reportsDir);
-  subs.push(DashboardPanel.registerSerializer(context, { log, reportsDir }));
+  subs.push(registerDashboard(context, { log, reportsDir }));
   const tree = new ResultsTree(reportsDir, log);
   subs.push(tree);
   const runs = new RunController({ log, config, reportsDir, workspaceDir, dashboard, onFinished: () => tree.refresh() });
@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
     log,
     config,
     reportsDir,
-    dashboard: () => dashboard.panel,
+    dashboard: { show: (view) => dashboard.show(view), current: () => dashboard.panel },
     resultsItems: () => tree.items,
     onResultsRefresh: (l) => tree.onDidRefresh(l),
     onRunEvent: (l) => runs.onEvent(l),

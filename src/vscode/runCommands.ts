@@ -1,0 +1,155 @@
+// Run Experiment…, Cancel Run, Validate, Open Last Result, New from Template: the handlers behind the
+// palette, the CodeLenses and the tests. Arguments skip the pickers.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { ChimeraError } from '../core/errors';
+import { buildPlan } from '../core/experiment/plan';
+import { listTrs } from '../core/store/list';
+import { readMeta } from '../core/store/read';
+import { findExperimentFiles } from './pickers';
+import type { RunOutcome } from './runController';
+import { experimentFileOfCommand, prepareExperiment } from './runSetup';
+import type { CommandServices } from './services';
+import { freeFileName, instantiateTemplate, listTemplates } from './templates';
+
+/** What Run Experiment accepts instead of a pick: a file (path or URI), or options with a file or a template. */
+export type RunArgument = string | vscode.Uri | { file?: string; template?: string; tr?: string; dashboard?: boolean } | undefined;
+
+function fileOf(arg: string | vscode.Uri): string {
+  return arg instanceof vscode.Uri ? arg.fsPath : resolve(arg);
+}
+
+function workspaceOrThrow(s: CommandServices): string {
+  const ws = s.workspaceDir();
+  if (!ws) throw new ChimeraError('E_NOT_FOUND', 'no folder is open', { hint: 'open a folder (File: Open Folder…) to hold experiment files and results' });
+  return ws;
+}
+
+export async function runExperimentCommand(s: CommandServices, arg?: RunArgument): Promise<RunOutcome | undefined> {
+  let file: string | undefined;
+  let opts: { tr?: string; dashboard?: boolean } = {};
+  if (typeof arg === 'string' || arg instanceof vscode.Uri) file = fileOf(arg);
+  else if (arg) {
+    opts = { ...(arg.tr ? { tr: arg.tr } : {}), ...(arg.dashboard !== undefined ? { dashboard: arg.dashboard } : {}) };
+    if (arg.file) file = fileOf(arg.file);
+    else if (arg.template) file = (await newFromTemplate(s, arg.template))?.fsPath;
+  }
+  file ??= await pickExperiment(s);
+  if (!file) return undefined;
+  const outcome = await s.runs.run({ file, ...opts });
+  offerResult(outcome);
+  return outcome;
+}
+
+async function pickExperiment(s: CommandServices): Promise<string | undefined> {
+  const ws = s.workspaceDir();
+  const files = ws ? await findExperimentFiles(s.config().experimentsGlob) : [];
+  type Item = vscode.QuickPickItem & { file?: string; template?: boolean };
+  const items: Item[] = files.map((u) => ({ label: `$(beaker) ${vscode.workspace.asRelativePath(u)}`, description: titleOf(u.fsPath), file: u.fsPath }));
+  if (items.length > 0) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(new-file) New from template…', description: 'TR108 sweep, TR109 A/B, TR110/TR114 multi-agent, TR112 implementations, TR115 variants', template: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Experiment to run', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.template) return (await newFromTemplate(s))?.fsPath;
+  return picked.file;
+}
+
+function titleOf(file: string): string {
+  try {
+    const t = (JSON.parse(readFileSync(file, 'utf8')) as { title?: unknown }).title;
+    return typeof t === 'string' ? t : '';
+  } catch {
+    return 'not valid JSON';
+  }
+}
+
+/** Copies a template into the workspace (default model and endpoints from the settings) and opens it. */
+export async function newFromTemplate(s: CommandServices, name?: string): Promise<vscode.Uri | undefined> {
+  const ws = workspaceOrThrow(s);
+  const presets = join(s.context.extensionPath, 'presets');
+  const templates = listTemplates(presets);
+  let t = name ? templates.find((x) => x.file === name || x.file === `${name}.experiment.json`) : undefined;
+  if (name && !t) throw new ChimeraError('E_NOT_FOUND', `no template named ${name}`, { where: presets, details: [`templates: ${templates.map((x) => x.file).join(', ')}`] });
+  if (!t) {
+    const picked = await vscode.window.showQuickPick(
+      templates.map((x) => ({ label: x.title, description: x.kind, detail: x.description, template: x })),
+      { placeHolder: 'Template for the new experiment file', matchOnDescription: true, matchOnDetail: true },
+    );
+    t = picked?.template;
+  }
+  if (!t) return undefined;
+  const cfg = s.config();
+  const target = join(ws, freeFileName(t.file, (f) => existsSync(join(ws, f))));
+  writeFileSync(target, instantiateTemplate(readFileSync(t.path, 'utf8'), t.path, cfg), { flag: 'wx' });
+  if (t.kind === 'command') copyExampleAgents(s.context.extensionPath, ws);
+  s.log.info(`new experiment file ${target} from template ${t.file}`);
+  const uri = vscode.Uri.file(target);
+  await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
+  return uri;
+}
+
+// The TR112 template runs the example agents by relative path: put them beside it unless already there.
+function copyExampleAgents(extensionPath: string, ws: string): void {
+  const src = join(extensionPath, 'examples', 'agents');
+  for (const f of ['node-agent.mjs', 'python_agent.py']) {
+    const to = join(ws, 'examples', 'agents', f);
+    if (!existsSync(join(src, f)) || existsSync(to)) continue;
+    mkdirSync(join(ws, 'examples', 'agents'), { recursive: true });
+    copyFileSync(join(src, f), to);
+  }
+}
+
+function offerResult(o: RunOutcome): void {
+  const c = o.counts;
+  const text = `${o.trId} ${o.status}: ${c.completed} measured of ${c.planned} planned${c.failed ? `, ${c.failed} failed` : ''}.`;
+  const show = o.status === 'complete' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const actions = o.reportFile ? ['Open Report', 'Open Dashboard'] : ['Open Dashboard'];
+  // Not awaited: the command resolves with the outcome while the offer stays on screen.
+  void show(`Chimeraforge: ${text}`, ...actions).then((pick) => {
+    if (pick === 'Open Report') void vscode.commands.executeCommand('chimeraforge.previewReport', o.trId);
+    if (pick === 'Open Dashboard') void vscode.commands.executeCommand('chimeraforge.openInDashboard', o.trId);
+  });
+}
+
+export function cancelRun(s: CommandServices): boolean {
+  const cancelled = s.runs.cancel();
+  if (!cancelled) void vscode.window.showInformationMessage('Chimeraforge: no run in progress.');
+  return cancelled;
+}
+
+export interface Validation { readonly file: string; readonly kind: string; readonly variants: string[]; readonly runs: number }
+
+/** Validates an experiment file (the active editor's by default); throws the file's problems with their JSON paths. */
+export function validateExperiment(s: CommandServices, arg?: string | vscode.Uri): Validation {
+  const file = arg ? fileOf(arg) : vscode.window.activeTextEditor?.document.uri.fsPath;
+  if (!file) throw new ChimeraError('E_BAD_INPUT', 'no experiment file to validate', { hint: 'open a *.experiment.json file or pass its path' });
+  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd());
+  const v: Validation = { file, kind: x.kind, variants: x.variants.map((v) => v.name), runs: buildPlan(x).length };
+  const text = `${vscode.workspace.asRelativePath(file)} is valid: ${v.kind}, ${v.variants.length} variant(s), ${v.runs} runs planned.`;
+  s.log.info(text);
+  void vscode.window.showInformationMessage(`Chimeraforge: ${text}`);
+  return v;
+}
+
+/** The newest TR run from this experiment file (found through the command recorded in its meta.json). */
+export function lastResultOf(s: Pick<CommandServices, 'workspaceDir' | 'reportsDir'>, file: string): string | undefined {
+  const ws = s.workspaceDir() ?? process.cwd();
+  const wanted = resolve(file);
+  const hits = listTrs(s.reportsDir()).filter((t) => {
+    if (t.error !== undefined) return false;
+    const f = experimentFileOfCommand(readMeta(t.dir).command);
+    return f !== null && resolve(ws, f) === wanted;
+  });
+  hits.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  return hits.at(-1)?.id;
+}
+
+export async function openLastResult(s: CommandServices, arg?: string | vscode.Uri): Promise<string | undefined> {
+  const file = arg ? fileOf(arg) : vscode.window.activeTextEditor?.document.uri.fsPath;
+  if (!file) throw new ChimeraError('E_BAD_INPUT', 'no experiment file given', { hint: 'open a *.experiment.json file' });
+  const id = lastResultOf(s, file);
+  if (!id) throw new ChimeraError('E_NOT_FOUND', `${vscode.workspace.asRelativePath(file)} has not been run yet`, { where: s.reportsDir(), hint: 'run it (the Run lens above the file, or Chimeraforge: Run Experiment…)' });
+  s.dashboard.show({ kind: 'tr', trId: id, reportsDir: s.reportsDir() });
+  return id;
+}
