@@ -18,7 +18,8 @@ export interface ChartInput {
 export function chartsFor(input: ChartInput): ChartSpec[] {
   const specs: (ChartSpec | null)[] = [
     throughputChart(input.summary),
-    ttftBoxChart(input.summary),
+    // Imported data may only have the server-side TTFT (TR108's definition); it is labelled as such.
+    ttftBoxChart(input.summary) ?? ttftBoxChart(input.summary, 'server_ttft_ms'),
     ...sweepHeatmaps(input.summary, 'decode_tps', input.sweep, input.modelOf),
     timelineChart(input.runs),
     efficiencySpeedupChart(input.runs),

@@ -107,6 +107,14 @@ describe('chart definitions', () => {
     assert.deepEqual(chartsFor({ summary: multi, runs: multiRuns() }).map((c) => c.name), ['throughput', 'ttft_box', 'multiagent_timeline', 'multiagent_efficiency_speedup', 'ttft_vs_tps']);
   });
 
+  it('without client TTFT (imported server timings) the box plot shows server_ttft_ms, labelled', () => {
+    const s = ab();
+    const serverOnly = { ...s, variants: s.variants.map((v) => ({ ...v, ttft_ms: undefined })) } as RunSummary;
+    const specs = chartsFor({ summary: serverOnly, runs: [] });
+    assert.deepEqual(specs.map((c) => c.name), ['throughput', 'server_ttft_box']);
+    assert.equal((specs[1].config.options!.scales!.y as { title: { text: string } }).title.text, 'server_ttft_ms (ms)');
+  });
+
   it('the heatmap ramp runs from dark violet to yellow', () => {
     assert.deepEqual([rampColor(0), rampColor(1), rampColor(-1), rampColor(2)], ['rgb(68, 1, 84)', 'rgb(253, 231, 37)', 'rgb(68, 1, 84)', 'rgb(253, 231, 37)']);
   });
