@@ -109,7 +109,7 @@ describe('chart definitions', () => {
 
   it('without client TTFT (imported server timings) the box plot shows server_ttft_ms, labelled', () => {
     const s = ab();
-    const serverOnly = { ...s, variants: s.variants.map((v) => ({ ...v, ttft_ms: undefined })) } as RunSummary;
+    const serverOnly = { ...s, variants: s.variants.map((v) => ({ ...v, ttft_ms: undefined })) } as unknown as RunSummary;
     const specs = chartsFor({ summary: serverOnly, runs: [] });
     assert.deepEqual(specs.map((c) => c.name), ['throughput', 'server_ttft_box']);
     assert.equal((specs[1].config.options!.scales!.y as { title: { text: string } }).title.text, 'server_ttft_ms (ms)');
