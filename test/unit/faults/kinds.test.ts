@@ -3,12 +3,13 @@
 // stages of that run are not attempted, the other runs go on, and nothing is lost.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { EngineHandle, FaultConfig } from '../../../engine/api';
+import type { EngineHandle, FaultConfig, PacedConfig } from '../../../engine/api';
 import type { RunRecord } from '../../../src/core/types';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
 import { cli, ensureCliBuilt, readTr, watchMeta, writeExperiment } from './helpers';
 
+const PACED: PacedConfig = { ttftMs: 10, tokensPerSec: 400, tokens: 8 };
 const WORKFLOW = { type: 'report-agent', inputs: ['data/**/*.csv', 'data/**/*.json', 'data/**/*.md'] };
 
 describe('fault matrix: faults inside agent and multi-agent runs', function () {
@@ -18,13 +19,13 @@ describe('fault matrix: faults inside agent and multi-agent runs', function () {
 
   before(async () => {
     ensureCliBuilt();
-    engine = await pool.start({ mode: 'fault', parallel: 2, paced: { ttftMs: 10, tokensPerSec: 400, tokens: 8 } });
+    engine = await pool.start({ mode: 'fault', parallel: 2, paced: PACED });
   });
   after(() => pool.stopAll());
 
   /** Runs `x` under `fault`; returns the TR's runs after the checks every case shares. */
-  async function runUnder(fault: FaultConfig, x: object, reps: number): Promise<{ runs: RunRecord[]; injected: number; code: number | null }> {
-    await engine.configure({ mode: 'fault', fault });
+  async function runUnder(fault: FaultConfig, x: object, reps: number, paced: Partial<PacedConfig> = {}): Promise<{ runs: RunRecord[]; injected: number; code: number | null }> {
+    await engine.configure({ mode: 'fault', fault, paced: { ...PACED, ...paced } });
     const before = (await engine.stats()).faultsInjected;
     const ws = makeWorkspace(true);
     const f = writeExperiment(ws.dir, 'k.experiment.json', { model: 'tiny:latest', repetitions: reps, warmup: 0, retry: { attempts: 0 }, ...x });
@@ -68,7 +69,8 @@ describe('fault matrix: faults inside agent and multi-agent runs', function () {
       agents: [{ name: 'collector', endpoint: 'default' }, { name: 'insight', endpoint: 'b' }], sequentialBaseline: false,
     };
     // Run 0: both agents' analysis calls (2 requests), then the third request — a report call — is reset.
-    const { runs, injected, code } = await runUnder({ kind: 'reset', afterGood: 2, count: 1 }, x, 3);
+    // Tokens 200 ms apart, so the agent has read some before the RST (which may drop unread data).
+    const { runs, injected, code } = await runUnder({ kind: 'reset', afterGood: 2, count: 1 }, x, 3, { tokensPerSec: 5, tokens: 2 });
     assert.equal(code, 1);
     assert.equal(injected, 1);
     assert.deepEqual(runs.map((r) => r.status), ['failed', 'ok', 'ok']);

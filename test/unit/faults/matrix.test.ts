@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEngine, type EngineHandle, type FaultConfig } from '../../../engine/api';
+import { startEngine, type EngineHandle, type FaultConfig, type PacedConfig } from '../../../engine/api';
 import { mulberry32 } from '../../../engine/prng';
 import type { ErrorCode } from '../../../src/core/errors';
 import { makeWorkspace } from '../../helpers/workspace';
@@ -15,6 +15,7 @@ import { cli, ensureCliBuilt, readTr, startCli, waitFor, watchMeta, writeExperim
 
 const REPS = 5;
 const TOKENS = 8;
+const PACED: PacedConfig = { ttftMs: 10, tokensPerSec: 200, tokens: TOKENS };
 
 interface Case {
   name: string;
@@ -29,6 +30,8 @@ interface Case {
   message?: RegExp;
   /** Faults the engine must report injected (default: the failed runs). */
   injected?: number;
+  /** Paced schedule for this case (default: the suite's). */
+  paced?: Partial<PacedConfig>;
   /** retries recorded per run (absent = none). */
   retries?: (number | undefined)[];
   exit: 0 | 1;
@@ -59,7 +62,9 @@ const CASES: Case[] = [
     statuses: [O, F, F], code: 'E_BUSY', message: /server busy/, injected: 6, retries: [undefined, 2, 2], exit: 1,
   },
   { name: 'mid-stream {"error"} line', fault: { kind: 'midstream', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MIDSTREAM', message: /an error was encountered while running the model: injected mid-stream fault/, exit: 1 },
-  { name: 'connection reset', fault: { kind: 'reset', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_RESET', message: /the connection broke mid-response \(ECONNRESET\)/, exit: 1 },
+  // Tokens 200 ms apart: the client has read some before the RST (an RST may drop unread data, and then
+  // the client rightly sees no response at all: see the not-streamed case).
+  { name: 'connection reset', fault: { kind: 'reset', ...twoAfterOne }, paced: { tokensPerSec: 5, tokens: 2 }, statuses: [O, F, F, O, O], code: 'E_RESET', message: /the connection broke mid-response \(ECONNRESET\)/, exit: 1 },
   { name: 'stream ended without done', fault: { kind: 'nodone', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the stream ended without a done:true line/, exit: 1 },
   { name: 'malformed NDJSON line', fault: { kind: 'malformed', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
   {
@@ -96,7 +101,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
 
   before(async () => {
     ensureCliBuilt();
-    engine = await pool.start({ mode: 'fault', paced: { ttftMs: 10, tokensPerSec: 200, tokens: TOKENS } });
+    engine = await pool.start({ mode: 'fault', paced: PACED });
   });
   after(async () => {
     await pool.stopAll();
@@ -107,7 +112,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
     it(`${c.name} → ${c.code ?? 'ok'}, exit ${c.exit}`, async () => {
       const reps = c.reps ?? REPS;
       const planned = reps + (typeof c.x?.warmup === 'number' ? c.x.warmup : 0);
-      await engine.configure({ mode: 'fault', fault: c.fault });
+      await engine.configure({ mode: 'fault', fault: c.fault, paced: { ...PACED, ...c.paced } });
       const before = await engine.stats();
       const ws = makeWorkspace(false);
       const f = writeExperiment(ws.dir, 'fault.experiment.json', {
@@ -144,7 +149,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
       if (c.retries) assert.deepEqual(runs.map((x) => x.calls[0].retries), c.retries);
       for (const run of runs.filter((x) => x.status === 'ok')) {
         assert.equal(run.valid, true, run.invalidReason);
-        assert.equal(run.calls[0].server?.eval_count, TOKENS);
+        assert.equal(run.calls[0].server?.eval_count, c.paced?.tokens ?? TOKENS);
       }
 
       // meta.json was read continuously while the CLI ran: every read parsed, and the reads saw it running.
