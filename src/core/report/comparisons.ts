@@ -59,13 +59,13 @@ const MA_LABELS: Record<string, string> = {
 };
 
 function perRunTable(input: ReportInput): string {
-  const runs = input.runs.filter((r) => r.multiAgent && !r.warmup && r.soloAgent === undefined).slice(0, 60);
-  const rows = runs.map((r) => {
-    const m = r.multiAgent!;
+  const { listed, total } = input.facts.multiAgent;
+  const rows = listed.map(({ run, variant, counted, metrics: m }) => {
     const slow = m.slowdown_vs_solo ? Object.entries(m.slowdown_vs_solo).map(([a, x]) => `${escapeInline(a)} ${fmtNum(x)}×`).join(', ') : '—';
-    return [String(r.run), code(r.variant), r.status === 'ok' && r.valid ? 'yes' : 'no', fmtNum(m.concurrent_wall_ms), fmtNum(m.overlap_efficiency), fmtNum(m.speedup_vs_sequential), fmtNum(m.aggregate_tps), fmtNum(m.jain_fairness), fmtNum(m.start_skew_ms), m.contention ? 'yes' : 'no', slow];
+    return [String(run), code(variant), counted ? 'yes' : 'no', fmtNum(m.concurrent_wall_ms), fmtNum(m.overlap_efficiency), fmtNum(m.speedup_vs_sequential), fmtNum(m.aggregate_tps), fmtNum(m.jain_fairness), fmtNum(m.start_skew_ms), m.contention ? 'yes' : 'no', slow];
   });
-  return table(['Run', 'Variant', 'Counted', 'Concurrent wall (ms)', 'Overlap eff. (%)', 'Speedup (×)', 'Aggregate tok/s', 'Jain', 'Start skew (ms)', 'Contention', 'Slowdown vs solo'], rows);
+  const more = total > listed.length ? `\n\nFirst ${listed.length} of ${total} runs shown; all are in runs.jsonl.` : '';
+  return `${table(['Run', 'Variant', 'Counted', 'Concurrent wall (ms)', 'Overlap eff. (%)', 'Speedup (×)', 'Aggregate tok/s', 'Jain', 'Start skew (ms)', 'Contention', 'Slowdown vs solo'], rows)}${more}`;
 }
 
 export function renderMultiAgent(input: ReportInput): string | null {
@@ -98,9 +98,8 @@ export function renderCommand(input: ReportInput): string | null {
     out.push(`#### Implementation ${code(v.name)}`, '');
     if (impl && Array.isArray(impl.argv)) out.push(`Command: ${code(impl.argv.map(String).join(' '))}`, '');
     out.push(statTable(v, COMMAND_METRICS_SHOWN) ?? 'No measurements.', '');
-    const runs = input.runs.filter((r) => r.variant === v.name && r.command && !r.warmup);
-    const nonzero = runs.filter((r) => r.command!.exitCode !== 0).length;
-    out.push(`Exit codes: ${runs.length - nonzero} of ${runs.length} measured runs exited 0.`, '');
+    const exits = input.facts.commandExits[v.name] ?? { runs: 0, zero: 0 };
+    out.push(`Exit codes: ${exits.zero} of ${exits.runs} measured runs exited 0.`, '');
   }
   return out.join('\n');
 }

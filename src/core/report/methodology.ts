@@ -52,13 +52,12 @@ function workflowText(x: Record<string, unknown>): string {
 function protocolRows(input: ReportInput): string[][] {
   const x = input.meta.experiment;
   const retry = isRecord(x.retry) ? x.retry : {};
-  const rewarm = input.runs.filter((r) => r.warmup && r.warmupReason && !/declared/.test(r.warmupReason)).length;
   const v = (k: string): string => (x[k] === undefined ? '—' : escapeInline(typeof x[k] === 'string' ? (x[k] as string) : JSON.stringify(x[k])));
   return [
     ['Variants', String(records(x.variants).length)],
     ['Repetitions per variant', v('repetitions')],
     ['Warm-up runs per variant (recorded, not counted)', v('warmup')],
-    ['Re-warm runs added after load-time option changes', String(rewarm)],
+    ['Re-warm runs added after load-time option changes', String(input.facts.rewarm)],
     ['Run order', `${v('order')} (seed ${v('seed')})`],
     ['Cooldown between runs (ms)', v('cooldownMs')],
     ['Unload model between variants (keep_alive 0)', v('unloadBetweenVariants')],

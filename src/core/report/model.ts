@@ -2,7 +2,8 @@
 // function of its input (the same TR directory gives byte-identical markdown).
 import type { RunSummary } from '../stats/summaryTypes';
 import type { CorruptLine } from '../store/read';
-import type { Meta, RunRecord, ShownStatus } from '../types';
+import type { Meta, ShownStatus } from '../types';
+import type { RunFacts } from './digest';
 
 export interface ReportFigure {
   /** Path of the PNG relative to the report file (forward slashes). */
@@ -25,7 +26,8 @@ export interface ReportInput {
   meta: Meta;
   status: ShownStatus;
   summary: RunSummary;
-  runs: readonly RunRecord[];
+  /** What the raw runs say beside the summary (exclusions, per-run rows, exit codes). */
+  facts: RunFacts;
   corrupt: readonly CorruptLine[];
   figures: readonly ReportFigure[];
   modelOutput: ModelOutputExcerpt | null;

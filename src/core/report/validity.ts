@@ -1,19 +1,10 @@
 // Validity (what was excluded and why), Reproducibility (the experiment as run, its hash, the exact
 // command) and the appendices (configuration tables; model output quoted as untrusted text).
 import { statOf } from '../stats/summaryTypes';
-import type { RunRecord } from '../types';
 import { code, codeBlock, escapeInline, fmtOptions, quoteUntrusted, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
 
-const MAX_LISTED_RUNS = 50;
 export const MODEL_OUTPUT_EXCERPT_CHARS = 1500;
-
-function reasonOf(r: RunRecord): string {
-  if (r.status === 'failed') return `failed${r.errorCode ? ` (${r.errorCode})` : ''}: ${r.error ?? 'no message'}`;
-  if (r.status === 'cancelled') return 'cancelled';
-  if (!r.valid) return `invalid: ${r.invalidReason ?? 'no reason recorded'}`;
-  return 'ok';
-}
 
 export function renderValidity(input: ReportInput): string {
   const c = input.summary.counts;
@@ -23,21 +14,14 @@ export function renderValidity(input: ReportInput): string {
     table(['Recorded', 'Counted', 'Warm-up', 'Solo baseline', 'Failed', 'Invalid', 'Cancelled'], [[c.runs, c.counted, c.warmup, c.solo, c.failed, c.invalid, c.cancelled].map(String)]),
     '',
   ];
-  const excluded = input.runs.filter((r) => !r.warmup && (r.status !== 'ok' || !r.valid));
-  if (excluded.length) {
-    const byReason = new Map<string, number>();
-    for (const r of excluded) {
-      const key = r.status === 'failed' ? `failed: ${r.errorCode ?? 'error'}` : r.status === 'cancelled' ? 'cancelled' : `invalid: ${r.invalidReason ?? 'unknown'}`;
-      byReason.set(key, (byReason.get(key) ?? 0) + 1);
-    }
-    out.push('#### Excluded runs by reason', '', table(['Reason', 'Runs'], [...byReason].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => [escapeInline(k), String(n)])), '');
-    const listed = excluded.slice(0, MAX_LISTED_RUNS);
-    out.push('#### Excluded runs', '', table(['Run', 'Variant', 'Status', 'Reason'], listed.map((r) => [String(r.run), code(r.variant), r.status, escapeInline(reasonOf(r))])), '');
-    if (excluded.length > listed.length) out.push(`… and ${excluded.length - listed.length} more (see runs.jsonl).`, '');
+  const { excluded, failedWarmups } = input.facts;
+  if (excluded.total) {
+    out.push('#### Excluded runs by reason', '', table(['Reason', 'Runs'], excluded.byReason.map(([k, n]) => [escapeInline(k), String(n)])), '');
+    out.push('#### Excluded runs', '', table(['Run', 'Variant', 'Status', 'Reason'], excluded.listed.map((r) => [String(r.run), code(r.variant), r.status, escapeInline(r.reason)])), '');
+    if (excluded.total > excluded.listed.length) out.push(`… and ${excluded.total - excluded.listed.length} more (see runs.jsonl).`, '');
   } else {
     out.push('No measured run failed, was invalid or was cancelled.', '');
   }
-  const failedWarmups = input.runs.filter((r) => r.warmup && r.status !== 'ok').length;
   if (failedWarmups) out.push(`${failedWarmups} warm-up run(s) did not finish ok (warm-ups are never counted).`, '');
   const outliers = input.summary.variants.flatMap((v) => ['decode_tps', 'ttft_ms', 'wall_ms'].flatMap((m) => {
     const s = statOf(v, m);

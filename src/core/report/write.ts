@@ -7,14 +7,14 @@ import { writeChartPngs } from '../charts/render';
 import { summaryCsv } from '../stats/csv';
 import type { RunSummary } from '../stats/summaryTypes';
 import { writeFileAtomic, writeJsonAtomic } from '../store/files';
-import { metaPath, readMeta, readRunsSync, shownStatus, type CorruptLine } from '../store/read';
+import { metaPath, readMeta, runsPath, shownStatus, type CorruptLine } from '../store/read';
 import { reportFileName } from '../store/trId';
-import type { CallRecord, Meta, RunRecord, ShownStatus } from '../types';
+import type { Meta, ShownStatus } from '../types';
 import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
-import { recomputeSummary } from './recompute';
+import { RunDigest, type OutputPick } from './digest';
+import { forEachRunSync } from './runLines';
 import { renderReport } from './render';
 import { regenerateIndex } from './reportsIndex';
-import { countedRuns } from '../charts/runCharts';
 
 export interface WriteReportOptions {
   /** Where Technical_Report_<id>.md and README.md go (default: the TR directory's parent). */
@@ -42,18 +42,11 @@ function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
 
-/** The text of one agent run's generated report (stage "report" preferred), read from outputs/. */
-export function findModelOutput(trDir: string, meta: Meta, runs: readonly RunRecord[]): ModelOutputExcerpt | null {
-  if (meta.kind !== 'agent' && meta.kind !== 'multi-agent') return null;
-  const candidates: { run: RunRecord; call: CallRecord; agent?: string }[] = [];
-  for (const run of countedRuns(runs)) {
-    for (const call of run.calls) if (call.outputFile) candidates.push({ run, call });
-    for (const a of run.agents ?? []) for (const call of a.calls) if (call.outputFile) candidates.push({ run, call, agent: a.name });
-  }
-  const pick = candidates.find((c) => c.call.stage === 'report') ?? candidates.at(-1);
-  if (!pick) return null;
+/** The generated text the digest picked (stage "report" preferred), read from the TR's outputs. */
+export function readModelOutput(trDir: string, meta: Meta, pick: OutputPick | null): ModelOutputExcerpt | null {
+  if (!pick || (meta.kind !== 'agent' && meta.kind !== 'multi-agent')) return null;
   const root = resolve(trDir);
-  const file = resolve(root, pick.call.outputFile!);
+  const file = resolve(root, pick.file);
   // Output paths come from the record: never read outside the TR directory.
   if (!file.startsWith(root + sep)) return null;
   let text: string;
@@ -62,7 +55,7 @@ export function findModelOutput(trDir: string, meta: Meta, runs: readonly RunRec
   } catch {
     return null;
   }
-  return { file: toPosix(relative(root, file)), run: pick.run.run, variant: pick.run.variant, stage: pick.call.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
+  return { file: toPosix(relative(root, file)), run: pick.run, variant: pick.variant, stage: pick.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
 }
 
 /** variant → its model and scenario from the experiment as run (undefined when all variants share them). */
@@ -91,14 +84,16 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const dir = resolve(trDir);
   const meta = readMeta(dir);
   const status = shownStatus(meta);
-  const { runs, corrupt } = readRunsSync(dir);
-  const summary = recomputeSummary(meta, runs);
-  const defs = chartsFor({ summary, runs, sweep: sweepOf(meta), modelOf: modelsOf(meta) });
+  // One streaming pass: the summary, the report's facts and a bounded sample of runs for the figures.
+  const digest = new RunDigest(meta);
+  const { corrupt } = forEachRunSync(runsPath(dir), (r) => digest.add(r));
+  const { summary, facts, sample, output } = digest.finish();
+  const defs = chartsFor({ summary, runs: sample, sweep: sweepOf(meta), modelOf: modelsOf(meta) });
   // Without rendering, the figures already on disk are referenced (same titles, same markdown).
   const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);
   const figures: ReportFigure[] = specs.map((d, i) => ({ path: toPosix(relative(reportsDir, join(dir, charts[i]))), title: d.title, caption: d.caption }));
-  const markdown = renderReport({ meta, status, summary, runs, corrupt, figures, modelOutput: findModelOutput(dir, meta, runs) });
+  const markdown = renderReport({ meta, status, summary, facts, corrupt, figures, modelOutput: readModelOutput(dir, meta, output) });
   return { meta, status, summary, charts, markdown, corrupt };
 }
 

@@ -6,6 +6,7 @@ import { statOf } from '../../../src/core/stats/summaryTypes';
 import { fmtCi, fmtNum } from '../../../src/core/report/format';
 import { renderReport } from '../../../src/core/report/render';
 import type { ReportInput } from '../../../src/core/report/model';
+import { digestRuns } from '../../../src/core/report/digest';
 import type { Meta, RunRecord } from '../../../src/core/types';
 import { makeAgent, makeRun } from '../stats/fixtures';
 
@@ -21,8 +22,11 @@ function meta(kind: string, experiment: Record<string, unknown>): Meta {
 }
 
 function input(m: Meta, runs: RunRecord[], variants: { name: string; options: Record<string, unknown> }[]): ReportInput {
-  const summary = buildSummary(runs, { kind: m.kind, variants, contentionRule: { rule: 'overlap-speedup-below', threshold: 1.5 } });
-  return { meta: m, status: 'complete', summary, runs, corrupt: [], figures: [], modelOutput: null };
+  const x = { ...m, experiment: { ...m.experiment, variants, contention: { rule: 'overlap-speedup-below', threshold: 1.5 } } };
+  const d = digestRuns(x, runs);
+  // The digest's summary is the accumulator's, with the same options the runner uses.
+  assert.deepEqual(d.summary, buildSummary(runs, { kind: m.kind, variants, contentionRule: { rule: 'overlap-speedup-below', threshold: 1.5 } }));
+  return { meta: x, status: 'complete', summary: d.summary, facts: d.facts, corrupt: [], figures: [], modelOutput: null };
 }
 
 describe('report sections by kind', () => {

@@ -1,0 +1,62 @@
+// Reading runs.jsonl one record at a time, synchronously, in fixed-size chunks: a report of a TR with
+// a million runs never holds more than the current line (plus what the digest keeps).
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { CorruptLine } from '../store/read';
+import type { RunRecord } from '../types';
+
+const CHUNK = 1 << 20;
+
+function parse(text: string, line: number, onRun: (r: RunRecord) => void, corrupt: CorruptLine[]): void {
+  if (text.trim() === '') return;
+  try {
+    const r = JSON.parse(text) as RunRecord;
+    if (typeof r !== 'object' || r === null || typeof r.run !== 'number' || typeof r.variant !== 'string') {
+      corrupt.push({ line, error: 'not a run record (missing run or variant)' });
+      return;
+    }
+    onRun(r);
+  } catch (e) {
+    corrupt.push({ line, error: (e as Error).message });
+  }
+}
+
+/** Calls onRun for each record of a runs.jsonl file; unreadable lines are returned with their numbers. A missing file has no runs. */
+export function forEachRunSync(file: string, onRun: (r: RunRecord) => void): { count: number; corrupt: CorruptLine[] } {
+  const corrupt: CorruptLine[] = [];
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { count: 0, corrupt };
+    throw e;
+  }
+  let count = 0;
+  const counted = (r: RunRecord): void => {
+    count++;
+    onRun(r);
+  };
+  const buf = Buffer.allocUnsafe(CHUNK);
+  // Bytes of an unfinished line; split on the newline byte so multi-byte UTF-8 is never cut.
+  let pending: Buffer[] = [];
+  let line = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      let start = 0;
+      for (let i = 0; i < n; i++) {
+        if (buf[i] !== 0x0a) continue;
+        const piece = buf.subarray(start, i);
+        const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
+        pending = [];
+        parse(bytes.toString('utf8'), ++line, counted, corrupt);
+        start = i + 1;
+      }
+      if (start < n) pending.push(Buffer.from(buf.subarray(start, n)));
+    }
+    if (pending.length) parse(Buffer.concat(pending).toString('utf8'), ++line, counted, corrupt);
+  } finally {
+    closeSync(fd);
+  }
+  return { count, corrupt };
+}
