@@ -7,12 +7,13 @@ import { ChimeraError } from '../errors';
 import { SummaryAccumulator } from '../stats/accumulator';
 import { compareSamples, type ComparisonResult } from '../stats/compare';
 import { writeFileAtomic, writeJsonAtomic } from '../store/files';
-import { metaPath, readMeta, readRunsSync } from '../store/read';
+import { metaPath, readMeta, runsPath } from '../store/read';
 import { compareTrIds } from '../store/trId';
 import { comparisonTable } from './comparisons';
 import { escapeInline } from './format';
 import { assertNotRunning, trDirOf } from './locate';
 import { COMPARE_SOURCE, summaryOptionsOf } from './recompute';
+import { forEachRunSync } from './runLines';
 import { writeReport } from './write';
 
 export interface GroupRef { tr: string; variant?: string }
@@ -34,7 +35,7 @@ function groupValues(reportsDir: string, ref: GroupRef, metric: string): { varia
   const dir = trDirOf(reportsDir, ref.tr);
   const meta = readMeta(dir);
   const acc = new SummaryAccumulator(summaryOptionsOf(meta));
-  for (const r of readRunsSync(dir).runs) acc.add(r);
+  forEachRunSync(runsPath(dir), (r) => acc.add(r));
   const counted = acc.finish().variants.filter((v) => v.n > 0).map((v) => v.name);
   let variant = ref.variant;
   if (variant === undefined) {
