@@ -1,6 +1,6 @@
 // Chart.js configurations of the live view, built from the live state: decode rate per call over
 // time, TTFT per call over time, and the multi-agent timeline of the latest runs.
-import type { LivePoint, LiveState } from '../src/shared/liveState';
+import { seriesOf, seriesOrder, type LivePoint, type LiveState } from '../src/shared/liveState';
 
 type Obj = Record<string, unknown>;
 export const TIMELINE_RUNS = 8;
@@ -20,16 +20,14 @@ function sorted(points: LivePoint[]): { x: number; y: number }[] {
   return points.map((p) => ({ x: p.x, y: p.y })).sort((a, b) => a.x - b.x);
 }
 
-/** Series in a stable order: first seen first (variants, then agents, as the experiment declared them). */
-function seriesNames(rec: Record<string, LivePoint[]>): string[] {
-  return Object.keys(rec).sort((a, b) => (rec[a][0]?.x ?? 0) - (rec[b][0]?.x ?? 0));
+function datasets(s: LiveState, rec: Record<string, LivePoint[]>, extra: Record<string, unknown>): Obj[] {
+  return seriesOrder(s).map((n, i) => ({ n, i })).filter(({ n }) => rec[n]?.length).map(({ n, i }) => ({ label: n, data: sorted(rec[n]), colorIndex: i, ...extra }));
 }
 
 export function tokensConfig(s: LiveState): Obj {
-  const names = seriesNames(s.tokens);
   return {
     type: 'line',
-    data: { datasets: names.map((n, i) => ({ label: n, data: sorted(s.tokens[n]), colorIndex: i, borderWidth: 2, pointRadius: 2.5, tension: 0, parsing: false, normalized: true })) },
+    data: { datasets: datasets(s, s.tokens, { borderWidth: 2, pointRadius: 2.5, tension: 0, parsing: false, normalized: true }) },
     options: {
       scales: axes('time since the experiment started (s)', 'decode rate (tok/s)'),
       plugins: { ...titled('Live decode throughput', 'One point per call: (tokens − 1) / time since its first token; the last point moves while the call streams'), decimation: { enabled: true, algorithm: 'lttb', samples: 400 } },
@@ -38,10 +36,9 @@ export function tokensConfig(s: LiveState): Obj {
 }
 
 export function ttftConfig(s: LiveState): Obj {
-  const names = seriesNames(s.ttft);
   return {
     type: 'scatter',
-    data: { datasets: names.map((n, i) => ({ label: n, data: sorted(s.ttft[n]), colorIndex: i, pointRadius: 3.5 })) },
+    data: { datasets: datasets(s, s.ttft, { pointRadius: 3.5 }) },
     options: {
       scales: axes('time of the first token since the experiment started (s)', 'time to first token (ms, client)'),
       plugins: titled('Time to first token per call', 'Client-side: from sending the request to the first generated token'),
@@ -53,14 +50,16 @@ export function ttftConfig(s: LiveState): Obj {
 export function timelineConfig(s: LiveState): Obj | null {
   const runs = s.runs.filter((r) => r.agents && r.agents.length > 0 && !r.soloAgent).slice(-TIMELINE_RUNS);
   if (runs.length === 0) return null;
+  const order = seriesOrder(s);
   const agents = [...new Set(runs.flatMap((r) => r.agents!.map((a) => a.name)))];
+  const colorOf = (agent: string): number => Math.max(0, order.indexOf(seriesOf(s, runs[0].variant, agent)));
   const labels = runs.flatMap((r) => r.agents!.map((a) => `run ${r.run}${r.warmup ? ' (warm-up)' : ''} · ${a.name}`));
   return {
     type: 'bar',
     data: {
       labels,
-      datasets: agents.map((name, i) => ({
-        label: name, colorIndex: i, grouped: false, borderWidth: 1, barPercentage: 0.8, categoryPercentage: 0.9,
+      datasets: agents.map((name) => ({
+        label: name, colorIndex: colorOf(name), grouped: false, borderWidth: 1, barPercentage: 0.8, categoryPercentage: 0.9,
         data: runs.flatMap((r) => r.agents!.map((a) => (a.name === name ? [a.startOffsetMs, a.startOffsetMs + a.wallMs] : null))),
       })),
     },

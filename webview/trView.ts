@@ -60,7 +60,7 @@ export class TrView {
   private variantTable(): HTMLElement {
     const rows = this.tr.variants.map((v) => [
       h('strong', {}, v.name) as Node, v.name === this.tr.reference ? 'reference' : '', v.options, String(v.n),
-      v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? `${num(v.decodeTps.cv * 100)} %` : '—',
+      v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? `${num(v.decodeTps.cv)} %` : '—',
       v.ttftMs ? num(v.ttftMs.median) : '—', v.ttftMs ? num(v.ttftMs.p95) : '—', v.e2eMs ? num(v.e2eMs.median) : '—',
       `${v.excluded.warmup} / ${v.excluded.failed} / ${v.excluded.invalid} / ${v.excluded.cancelled}`,
     ]);
@@ -73,9 +73,17 @@ export class TrView {
       table(['metric', 'mean', '95% CI'], this.tr.multiAgent.map((m) => [m.label, num(m.mean, m.unit), interval(m.ci95, m.unit)])));
   }
 
+  /** Throughput comparisons first; the other metrics folded away (a sweep has many pairs × metrics). */
   private comparisons(): HTMLElement {
-    return h('section', { class: 'card wide', 'data-section': 'comparisons' }, h('h2', {}, 'Comparisons (B − A, A = reference)'),
-      table(['A', 'B', 'metric', 'difference', '95% CI of the difference', 'verdict'], this.tr.comparisons.map((c) => [c.a, c.b, c.metric, num(c.diff), interval(c.ci95), c.verdict])));
+    const row = (c: TrViewData['comparisons'][number]): string[] => [c.a, c.b, c.metric, num(c.diff), interval(c.ci95), c.verdict];
+    const head = ['A', 'B', 'metric', 'difference', '95% CI of the difference', 'verdict'];
+    const main = this.tr.comparisons.filter((c) => c.metric.startsWith('decode_tps '));
+    const rest = this.tr.comparisons.filter((c) => !c.metric.startsWith('decode_tps '));
+    const first = main.length ? main : rest;
+    const more = main.length ? rest : [];
+    return h('section', { class: 'card wide', 'data-section': 'comparisons' }, h('h2', {}, `Comparisons against the reference (B − A, A = ${this.tr.reference ?? 'reference'})`),
+      table(head, first.map(row)),
+      more.length ? h('details', {}, h('summary', {}, `${more.length} more comparisons (other metrics)`), table(head, more.map(row))) : null);
   }
 
   /** Charts are created inside the attached grid, so they size themselves from the layout at once. */

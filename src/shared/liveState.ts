@@ -83,6 +83,27 @@ function upsert(list: LivePoint[], at: number, p: LivePoint): number {
   return list.length - 1;
 }
 
+/** A rate is drawn once it spans enough tokens and time: the first few chunks of a call often arrive
+ *  together and would show rates of 10⁵ tok/s. Counters only grow, so a call that qualifies stays so. */
+export const MIN_RATE_TOKENS = 4;
+export const MIN_RATE_SPAN_MS = 20;
+
+function rateShown(e: TokensEvent): boolean {
+  if (e.tps === null || e.tps <= 0 || e.tokens - 1 < MIN_RATE_TOKENS) return false;
+  return ((e.tokens - 1) * 1000) / e.tps >= MIN_RATE_SPAN_MS;
+}
+
+/** Series in a stable order (declared variants × agents first), so a series keeps its colour in every chart. */
+export function seriesOrder(s: LiveState): string[] {
+  const order: string[] = [];
+  const add = (n: string): void => {
+    if (!order.includes(n)) order.push(n);
+  };
+  for (const v of s.variants) for (const a of s.agents.length ? s.agents : [undefined]) add(seriesOf(s, v, a));
+  for (const n of [...Object.keys(s.tokens), ...Object.keys(s.ttft)]) add(n);
+  return order;
+}
+
 function applyTokens(s: LiveState, le: LiveEvent, e: TokensEvent): void {
   const key = streamKey(e);
   const call = le.call ?? 0;
@@ -91,7 +112,7 @@ function applyTokens(s: LiveState, le: LiveEvent, e: TokensEvent): void {
     st = { series: seriesOf(s, e.variant, e.agent), call, tokensAt: -1, ttftAt: -1 };
     s.streams[key] = st;
   }
-  if (e.tps !== null) {
+  if (e.tps !== null && rateShown(e)) {
     const list = (s.tokens[st.series] ??= []);
     st.tokensAt = upsert(list, st.tokensAt, { x: le.atMs / 1000, y: e.tps, run: e.run });
   }

@@ -47,13 +47,13 @@ function variantRow(v: VariantStats): VariantRow {
   };
 }
 
-/** Generated texts of the last counted runs (never outside the TR directory). */
+/** Generated texts of the last counted (concurrent, for multi-agent) runs; never read outside the TR directory. */
 export function outputSamples(trDir: string, runs: readonly RunRecord[], max = MAX_OUTPUT_SAMPLES): OutputSample[] {
   const root = resolve(trDir);
   const found: OutputSample[] = [];
   for (let i = runs.length - 1; i >= 0 && found.length < max; i--) {
     const r = runs[i];
-    if (exclusionOf(r) !== null) continue;
+    if (exclusionOf(r) !== null || r.soloAgent !== undefined) continue;
     const calls = [...r.calls.map((c) => ({ c, agent: undefined as string | undefined })), ...(r.agents ?? []).flatMap((a) => a.calls.map((c) => ({ c, agent: a.name })))];
     const pick = calls.filter((x) => x.c.outputFile).at(-1);
     if (!pick) continue;

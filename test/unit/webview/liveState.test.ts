@@ -2,7 +2,7 @@
 // TTFT derived from progress (exact when call-finished comes), timeline data, final summary.
 import assert from 'node:assert/strict';
 import type { RunnerEvent } from '../../../src/core/runner/events';
-import { applyLiveEvents, emptyLiveState, firstTokenMs, seriesOf } from '../../../src/shared/liveState';
+import { applyLiveEvents, emptyLiveState, firstTokenMs, MIN_RATE_SPAN_MS, seriesOf, seriesOrder } from '../../../src/shared/liveState';
 import type { LiveEvent } from '../../../src/shared/protocol';
 
 const started: RunnerEvent = { type: 'experiment-started', trId: 'TR3', trDir: '/r/TR3', title: 'ab', kind: 'multi-agent', planned: 2, variants: ['base'], agents: ['a', 'b'] };
@@ -63,6 +63,29 @@ describe('webview: live state reducer', () => {
     assert.equal(done.status, 'complete');
     assert.equal(done.summary?.variants[0].n, 2);
     assert.equal(done.lastAtMs, 1300);
+  });
+
+  it('a rate is drawn only once it spans enough tokens and time (a burst of early chunks is not 10⁵ tok/s)', () => {
+    const tok = (tokens: number, elapsedMs: number, tps: number): LiveEvent => at(elapsedMs, { type: 'tokens', run: 1, variant: 'base', agent: 'a', stage: 'g', tokens, elapsedMs, tps }, 0);
+    const table: { name: string; events: LiveEvent[]; points: number[] }[] = [
+      { name: '3 tokens in 0.01 ms', events: [tok(3, 30, 200_000)], points: [] },
+      { name: '5 tokens in 10 ms', events: [tok(5, 40, 400)], points: [] },
+      { name: `5 tokens in ${MIN_RATE_SPAN_MS} ms`, events: [tok(5, 50, 200)], points: [200] },
+      { name: 'a burst, then the call streams', events: [tok(3, 30, 200_000), tok(40, 420, 100)], points: [100] },
+    ];
+    for (const c of table) {
+      const s = applyLiveEvents(emptyLiveState(), [at(0, started), ...c.events]);
+      assert.deepEqual((s.tokens.a ?? []).map((p) => p.y), c.points, c.name);
+    }
+  });
+
+  it('series keep one order (declared variants × agents first) so each keeps its colour in every chart', () => {
+    const s = applyLiveEvents(emptyLiveState(), [
+      at(0, { ...started, variants: ['x', 'y'] }),
+      at(100, { type: 'tokens', run: 1, variant: 'y', agent: 'b', stage: 'g', tokens: 30, elapsedMs: 300, tps: 100 }, 0),
+      at(200, { type: 'tokens', run: 2, variant: 'z', stage: 'g', tokens: 30, elapsedMs: 300, tps: 100 }, 0),
+    ]);
+    assert.deepEqual(seriesOrder(s), ['x · a', 'x · b', 'y · a', 'y · b', 'z']);
   });
 
   it('a new experiment-started resets the state', () => {
