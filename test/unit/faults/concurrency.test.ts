@@ -1,7 +1,7 @@
 // Two `chimeraforge run` processes writing to one reports directory at the same moment: never the same
 // TR id, never each other's files. Several rounds, so later rounds race for numbers above existing TRs.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineHandle } from '../../../engine/api';
 import { makeWorkspace } from '../../helpers/workspace';
@@ -57,6 +57,13 @@ describe('fault matrix: concurrent runs into one reports directory', function ()
         assert.equal(r.status, 'ok');
         texts[who].add(readFileSync(join(ws.reportsDir, id, r.calls[0].outputFile ?? 'missing'), 'utf8'));
       }
+    }
+    // The index each run regenerates at its end lists every TR (both TR dirs exist before either run ends;
+    // the status shown may lag when two runs regenerate it at the same instant, so it is not asserted).
+    const index = readFileSync(join(ws.reportsDir, 'README.md'), 'utf8');
+    for (const id of owner.keys()) {
+      assert.match(index, new RegExp(`^\\| \\[${id}\\]\\(Technical_Report_${id.slice(2)}\\.md\\) \\| writer [AB] \\| [a-z]+ \\|`, 'm'));
+      assert.ok(existsSync(join(ws.reportsDir, `Technical_Report_${id.slice(2)}.md`)));
     }
     assert.equal(texts.A.size, 1);
     assert.equal(texts.B.size, 1);
