@@ -51,6 +51,15 @@ function throughputAggregates(input: ReportInput): string {
   ].join('\n');
 }
 
+/** Metrics of the per-stage detail tables (a stage's calls only; run wall time is not a stage's). */
+const STAGE_METRICS = CALL_METRICS.filter((m) => m !== 'load_ms');
+
+/** A full statistics table of one sub-group under a small heading ([] when it has no statistics). */
+function detail(title: string, group: Record<string, unknown>, metrics: readonly string[]): string[] {
+  const t = statTable(group, metrics);
+  return t ? [`##### ${title}`, '', t, ''] : [];
+}
+
 export function renderResults(input: ReportInput): string {
   const out: string[] = [];
   const variants = input.summary.variants;
@@ -64,7 +73,10 @@ export function renderResults(input: ReportInput): string {
   const withStages = variants.filter((v) => v.stages && Object.keys(v.stages).length > 0);
   if (withStages.length) {
     out.push('### Per-stage statistics', '', 'Calls of each stage are summarised apart (per run: the mean over that stage\'s calls), so analysis and report calls never mix.', '');
-    for (const v of withStages) out.push(`#### Variant ${code(v.name)}`, '', groupTable('Stage', Object.entries(v.stages!), (g) => [String(g.calls)], ['Calls']), '');
+    for (const v of withStages) {
+      out.push(`#### Variant ${code(v.name)}`, '', groupTable('Stage', Object.entries(v.stages!), (g) => [String(g.calls)], ['Calls']), '');
+      for (const [stage, g] of Object.entries(v.stages!)) out.push(...detail(`Stage ${code(stage)} of ${code(v.name)} (${g.calls} calls)`, g, STAGE_METRICS));
+    }
   }
   const withDurations = variants.filter((v) => v.stageDurations && Object.keys(v.stageDurations).length > 0);
   if (withDurations.length) {
@@ -77,7 +89,10 @@ export function renderResults(input: ReportInput): string {
   const withAgents = variants.filter((v) => v.agents && Object.keys(v.agents).length > 0);
   if (withAgents.length) {
     out.push('### Per-agent statistics (concurrent runs)', '');
-    for (const v of withAgents) out.push(`#### Variant ${code(v.name)}`, '', groupTable('Agent', Object.entries(v.agents!), (g) => [code(String(g.endpoint ?? '—')), String(g.failed)], ['Endpoint', 'Failed']), '');
+    for (const v of withAgents) {
+      out.push(`#### Variant ${code(v.name)}`, '', groupTable('Agent', Object.entries(v.agents!), (g) => [code(String(g.endpoint ?? '—')), String(g.failed)], ['Endpoint', 'Failed']), '');
+      for (const [agent, g] of Object.entries(v.agents!)) out.push(...detail(`Agent ${code(agent)} in ${code(v.name)}`, g, RESULT_METRICS));
+    }
   }
   const withSolo = variants.filter((v) => v.solo && Object.keys(v.solo).length > 0);
   if (withSolo.length) {
