@@ -8,7 +8,8 @@ import { applyLiveEvent, emptyLiveState, type LiveState } from '../shared/liveSt
 import type { FromWebview, LiveEvent, RenderedMessage, SavedState, ToWebview, ViewDescriptor } from '../shared/protocol';
 import { LiveBatcher, LiveStamper } from './dashboard/batcher';
 import { dashboardHtml, newNonce } from './dashboard/html';
-import { reviveDescriptor, viewData, viewTitle } from './dashboard/views';
+import { reviveDescriptor, viewTitle } from './dashboard/descriptor';
+import { viewData } from './dashboard/views';
 import { Disposable } from './disposable';
 
 export interface DashboardDeps {
@@ -57,7 +58,8 @@ export class DashboardPanel extends Disposable {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const saved = (state as Partial<SavedState> | undefined)?.view;
         DashboardPanel.instance?.dispose();
-        const view = reviveDescriptor(saved, emptyLiveState());
+        // A reload ends the extension host and any run with it: no live run survives, only its TR.
+        const view = reviveDescriptor(saved, null);
         panel.webview.options = DashboardPanel.webviewOptions(context);
         DashboardPanel.instance = new DashboardPanel(panel, context, deps, view);
         deps.log.info(`dashboard revived: ${viewTitle(view)}`);

@@ -2,6 +2,7 @@
 // it in the dashboard or preview its report.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { escapeInline } from '../core/report/format';
 import { firstFinding } from '../core/report/reportsIndex';
 import { readMeta, shownStatus } from '../core/store/read';
 import { existingTrIds } from '../core/store/trId';
@@ -22,12 +23,10 @@ export class TrHover implements vscode.HoverProvider {
     try {
       const meta = readMeta(join(dir, id));
       const arg = encodeURIComponent(JSON.stringify([id]));
-      md.appendMarkdown(`**${id}** — `);
-      md.appendText(meta.title);
-      md.appendMarkdown('\n\n');
-      md.appendText(`${meta.kind} · ${shownStatus(meta)} · ${shortDate(meta.createdAt ?? null)}${meta.supersededBy ? ` · superseded by ${meta.supersededBy}` : ''}`);
-      md.appendMarkdown('\n\n');
-      md.appendText(firstFinding(meta));
+      // Titles are user text: escaped. The key finding comes markdown-escaped from the reports index.
+      md.appendMarkdown(`**${id}** — ${escapeInline(meta.title)}\n\n`);
+      md.appendMarkdown(`${escapeInline(`${meta.kind} · ${shownStatus(meta)} · ${shortDate(meta.createdAt ?? null)}`)}${meta.supersededBy ? ` · superseded by ${meta.supersededBy}` : ''}\n\n`);
+      md.appendMarkdown(firstFinding(meta));
       md.appendMarkdown(`\n\n[Open in Dashboard](command:chimeraforge.openInDashboard?${arg}) · [Preview Report](command:chimeraforge.previewReport?${arg})`);
     } catch (e) {
       md.appendMarkdown(`**${id}**: `);

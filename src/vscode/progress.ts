@@ -55,7 +55,7 @@ export class RunProgressView implements vscode.Disposable {
         break;
       }
       case 'experiment-finished':
-        this.done = e.counts.completed + e.counts.warmup + e.counts.failed;
+        this.done = e.counts.completed;
         break;
       default:
         return;

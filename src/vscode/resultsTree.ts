@@ -20,7 +20,7 @@ export function isTrNode(v: unknown): v is TrNode {
 }
 
 export class ResultsTree extends Disposable implements vscode.TreeDataProvider<TrNode> {
-  static readonly viewId = 'chimeraforge.results';
+  static readonly viewId = 'chimeraforgeResults';
   private readonly changed = this._register(new vscode.EventEmitter<TrNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly refreshed = this._register(new vscode.EventEmitter<readonly TrNode[]>());

@@ -102,7 +102,7 @@ function copyExampleAgents(extensionPath: string, ws: string): void {
 
 function offerResult(o: RunOutcome): void {
   const c = o.counts;
-  const text = `${o.trId} ${o.status}: ${c.completed} measured of ${c.planned} planned${c.failed ? `, ${c.failed} failed` : ''}.`;
+  const text = `${o.trId} ${o.status}: ${c.completed} of ${c.planned} runs done (${c.warmup} warm-up${c.failed ? `, ${c.failed} failed` : ''}).`;
   const show = o.status === 'complete' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   const actions = o.reportFile ? ['Open Report', 'Open Dashboard'] : ['Open Dashboard'];
   // Not awaited: the command resolves with the outcome while the offer stays on screen.

@@ -112,7 +112,7 @@ export class RunController extends Disposable {
         },
       );
       const outcome: RunOutcome = { trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, reportFile: this.report(result.trDir, reportsDir) };
-      this.deps.log.info(`${outcome.trId}: ${outcome.status} (${outcome.counts.completed} measured, ${outcome.counts.failed} failed) in ${outcome.trDir}`);
+      this.deps.log.info(`${outcome.trId}: ${outcome.status} (${outcome.counts.completed} of ${outcome.counts.planned} runs done, ${outcome.counts.failed} failed) in ${outcome.trDir}`);
       this.deps.onFinished(outcome);
       return outcome;
     } finally {

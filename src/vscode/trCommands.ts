@@ -2,7 +2,7 @@
 // preview, dashboard, compare, supersede, regenerate, reveal, delete. Each takes the TR as its first
 // argument (tree item, id or URI) or asks for it.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ChimeraError } from '../core/errors';
 import { compareTrGroups, parseGroupRef, type CompareResult, type GroupRef } from '../core/report/compareTrs';
@@ -123,6 +123,24 @@ export function regenerateIndexCommand(s: CommandServices): string {
   return file;
 }
 
+const TRASH_DIR = '.trash';
+
+/**
+ * The OS trash where the file system has one; otherwise (code-server's remote file system has none)
+ * a .trash folder in the reports directory, so a delete is never irreversible. Returns where they went.
+ */
+async function toTrash(paths: string[], fallbackDir: string): Promise<string> {
+  try {
+    for (const p of paths) await vscode.workspace.fs.delete(vscode.Uri.file(p), { recursive: true, useTrash: true });
+    return 'the trash';
+  } catch (e) {
+    if (!paths.every((p) => existsSync(p))) throw e;
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(fallbackDir));
+    for (const p of paths) await vscode.workspace.fs.rename(vscode.Uri.file(p), vscode.Uri.file(join(fallbackDir, basename(p))));
+    return fallbackDir;
+  }
+}
+
 export async function revealTr(s: CommandServices, arg?: unknown): Promise<void> {
   const ref = await resolveTr(arg, s.reportsDir(), 'TR to reveal');
   // revealFileInOS has no OS to reveal in under code-server; the Explorer view works everywhere.
@@ -136,15 +154,14 @@ export async function deleteTr(s: CommandServices, arg?: unknown, opts?: { confi
   if (!ref) return false;
   if (!opts?.confirmed) {
     const ok = await vscode.window.showWarningMessage(`Move ${ref.id} to the trash?`, {
-      modal: true, detail: `${ref.dir} and its technical report go to the trash; the reports index is rewritten without it.`,
+      modal: true, detail: `${ref.dir} and its technical report go to the trash (or ${TRASH_DIR}/ in the reports folder where there is none); the reports index is rewritten without it.`,
     }, 'Move to Trash');
     if (ok !== 'Move to Trash') return false;
   }
-  await vscode.workspace.fs.delete(vscode.Uri.file(ref.dir), { recursive: true, useTrash: true });
   const report = join(reportsDir, reportFileName(ref.id));
-  if (existsSync(report)) await vscode.workspace.fs.delete(vscode.Uri.file(report), { useTrash: true });
+  const where = await toTrash([ref.dir, ...(existsSync(report) ? [report] : [])], join(reportsDir, TRASH_DIR, `${ref.id}-${Date.now()}`));
   regenerateIndex(reportsDir);
-  s.log.info(`${ref.id} moved to the trash (${ref.dir})`);
+  s.log.info(`${ref.id} moved to ${where} (${ref.dir})`);
   s.tree.refresh();
   return true;
 }

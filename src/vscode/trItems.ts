@@ -47,7 +47,7 @@ export function presentTr(t: TrListing): TrPresentation {
     '',
     `${t.kind} experiment, **${t.status}**${superseded ? `, superseded by ${t.supersededBy}` : ''}${t.supersedes ? `, supersedes ${t.supersedes}` : ''}`,
     '',
-    c ? `runs: ${c.completed} measured of ${c.planned} planned · ${c.warmup} warm-up · ${c.failed} failed · ${c.invalid} invalid${c.cancelled ? ` · ${c.cancelled} cancelled` : ''}` : 'runs: no counts recorded',
+    c ? `runs: ${c.completed} of ${c.planned} done · ${c.warmup} warm-up · ${c.failed} failed · ${c.invalid} invalid${c.cancelled ? ` · ${c.cancelled} cancelled` : ''}` : 'runs: no counts recorded',
     '',
     `started ${shortDate(t.createdAt) || '?'}${t.finishedAt ? `, finished ${shortDate(t.finishedAt)}` : ''} (UTC)`,
     '',

@@ -1,6 +1,6 @@
 // Resolving a view descriptor to its data and its tab title; read errors become an error view (the
 // panel shows what went wrong and where instead of a blank page).
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { ChimeraError, errorMessage } from '../../core/errors';
 import type { LiveState } from '../../shared/liveState';
@@ -14,26 +14,6 @@ export function reportsDirOf(config: Pick<ChimeraforgeConfig, 'reportsDir'>): st
   if (isAbsolute(config.reportsDir)) return config.reportsDir;
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   return join(root, config.reportsDir);
-}
-
-export function viewTitle(view: ViewDescriptor): string {
-  switch (view.kind) {
-    case 'live':
-      return view.trId ? `Chimeraforge: ${view.trId} (live)` : 'Chimeraforge: live run';
-    case 'tr':
-      return `Chimeraforge: ${view.trId}`;
-    case 'compare':
-      return `Chimeraforge: ${view.a.trId} vs ${view.b.trId}`;
-  }
-}
-
-/** A revived live panel whose run is gone shows that run's TR from disk. */
-export function reviveDescriptor(view: ViewDescriptor | undefined, live: LiveState): ViewDescriptor {
-  if (!view) return { kind: 'live' };
-  if (view.kind === 'live' && view.trDir && view.trId && live.trId !== view.trId) {
-    return { kind: 'tr', trId: view.trId || basename(view.trDir), reportsDir: dirname(view.trDir) };
-  }
-  return view;
 }
 
 export function viewData(view: ViewDescriptor, live: LiveState, defaultReportsDir: () => string): ViewData {

@@ -37,7 +37,7 @@ describe('vscode results explorer: presentTr', () => {
 
   it('the tooltip gives the counts, the dates and the directory', () => {
     const tip = presentTr({ ...base, supersedes: 'TR3' }).tooltip.join('\n');
-    assert.match(tip, /runs: 10 measured of 12 planned · 2 warm-up · 0 failed · 0 invalid/);
+    assert.match(tip, /runs: 10 of 12 done · 2 warm-up · 0 failed · 0 invalid/);
     assert.match(tip, /started 2026-11-28 14:03, finished 2026-11-28 14:09 \(UTC\)/);
     assert.match(tip, /supersedes TR3/);
     assert.match(tip, /`\/r\/TR7`/);

@@ -1,0 +1,65 @@
+// Palette commands around the runs, inside the real extension host: Check Ollama Endpoints against a
+// real engine and a dead port (log + result), Start/Stop Local Engine, and every contributed command
+// registered with a handler that answers.
+import * as assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import * as vscode from 'vscode';
+import type { EngineHandle } from '../../engine/api';
+import type { EndpointStatus } from '../../src/vscode/endpointReport';
+import { api, engine, logMatching, resetSettings, useSettings } from './experienceHelpers';
+
+function deadPort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => res(p));
+    });
+  });
+}
+
+describe('experience: endpoint and engine commands (extension host)', function () {
+  this.timeout(120_000);
+  let eng: EngineHandle;
+
+  before(async () => {
+    eng = await engine({ mode: 'paced', models: ['tiny:latest', 'mid:latest'], paced: { ttftMs: 10, tokensPerSec: 1000, tokens: 8 } });
+  });
+  after(async () => {
+    await resetSettings();
+    await eng?.stop();
+  });
+
+  it('Check Ollama Endpoints: version, models and loaded models per endpoint; a dead one named with what to do', async () => {
+    const a = await api();
+    const port = await deadPort();
+    await useSettings(a, { endpoints: { default: eng.url, spare: `http://127.0.0.1:${port}` }, reportsDir: 'endpoint-reports' });
+    const r = await fetch(`${eng.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'mid:latest', prompt: 'hi', stream: false }) });
+    assert.equal(r.status, 200);
+    const results = await vscode.commands.executeCommand<EndpointStatus[]>('chimeraforge.checkEndpoints', { show: false });
+    const byName = Object.fromEntries(results.map((x) => [x.name, x]));
+    assert.deepEqual(Object.keys(byName).sort(), ['default', 'spare']);
+    assert.equal(byName.default.ok, true);
+    assert.deepEqual(byName.default.models.map((m) => m.name).sort(), ['mid:latest', 'tiny:latest']);
+    assert.deepEqual(byName.default.loaded.map((m) => m.name), ['mid:latest']);
+    assert.equal(byName.spare.ok, false);
+    const log = await logMatching(new RegExp(`spare \\(http://127\\.0\\.0\\.1:${port}\\): unreachable or not Ollama`));
+    assert.match(log, new RegExp(`default \\(${eng.url.replace(/\./g, '\\.')}\\): Ollama \\S+, 2 model\\(s\\) installed, 1 loaded`));
+    assert.match(log, /loaded: mid:latest — .*(CPU only|GPU memory)/);
+  });
+
+  it('Start Local Engine serves the Ollama API and can become an endpoint; Stop Local Engine ends it', async () => {
+    const a = await api();
+    const url = await vscode.commands.executeCommand<string | undefined>('chimeraforge.startLocalEngine', { config: { mode: 'paced' }, useAsEndpoint: 'local' });
+    assert.ok(url, a.lastNotice('chimeraforge.startLocalEngine')?.text);
+    const version = (await (await fetch(`${url}/api/version`)).json()) as { version: string };
+    assert.match(version.version, /\d/);
+    const cfg = await new Promise<Record<string, string>>((resolve) => {
+      const poll = (): void => (a.config().endpoints.local === url ? resolve({ ...a.config().endpoints }) : void setTimeout(poll, 100));
+      poll();
+    });
+    assert.equal(cfg.local, url);
+    assert.equal(await vscode.commands.executeCommand('chimeraforge.stopLocalEngine'), true);
+    await assert.rejects(fetch(`${url}/api/version`, { signal: AbortSignal.timeout(3000) }));
+    await vscode.workspace.getConfiguration('chimeraforge').update('endpoints', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+});
