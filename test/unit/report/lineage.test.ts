@@ -15,6 +15,7 @@ import { writeCompendium } from '../../../src/core/report/compendium';
 import { trDirOf } from '../../../src/core/report/locate';
 import { supersede } from '../../../src/core/report/supersede';
 import { writeReport } from '../../../src/core/report/write';
+import { fmtNum } from '../../../src/core/report/format';
 import { makeWorkspace, type TestWorkspace } from '../../helpers/workspace';
 
 const INJECTION = [
@@ -110,6 +111,11 @@ describe('reports index, supersede, compare, compendium (real runs)', function (
     const md = readFileSync(writeReport(agent.trDir).reportFile, 'utf8');
     const appendix = md.slice(md.indexOf('## Appendix B: Model output excerpt'));
     assert.ok(appendix.includes('**MODEL OUTPUT — generated text'), 'clearly marked as model output');
+    const summary = readMeta(agent.trDir).summary as RunSummary;
+    const stage = (summary.variants[0].stages as Record<string, Record<string, unknown>>).report;
+    const tps = stage.decode_tps as { n: number; mean: number };
+    assert.ok(md.includes(`##### Stage \`report\` of \`default\` (${stage.calls} calls)`), 'per-stage detail table');
+    assert.ok(md.includes(`| \`decode_tps\` | tok/s | ${tps.n} | ${fmtNum(tps.mean)} |`), 'stage statistics from the summary');
     const quoted = appendix.split('\n').slice(4).filter((l) => l !== '');
     assert.equal(quoted.length, INJECTION.split('\n').length);
     for (const l of quoted) assert.ok(l === '>' || l.startsWith('> '), `quoted: ${l}`);
