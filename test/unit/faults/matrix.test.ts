@@ -30,6 +30,8 @@ interface Case {
   message?: RegExp;
   /** Faults the engine must report injected (default: the failed runs). */
   injected?: number;
+  /** A failed run gave up within [lo, hi) ms: after timeoutMs, long before the stall would have ended. */
+  failedWallMs?: [number, number];
   /** Paced schedule for this case (default: the suite's). */
   paced?: Partial<PacedConfig>;
   /** retries recorded per run (absent = none). */
@@ -68,8 +70,8 @@ const CASES: Case[] = [
   { name: 'stream ended without done', fault: { kind: 'nodone', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the stream ended without a done:true line/, exit: 1 },
   { name: 'malformed NDJSON line', fault: { kind: 'malformed', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
   {
-    name: 'stall past timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 5_000 }, x: { timeoutMs: 400 },
-    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /stalled: nothing received for 400 ms/, exit: 1,
+    name: 'stall past timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 8_000 }, x: { timeoutMs: 1_000 },
+    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /stalled: nothing received for 1000 ms/, failedWallMs: [1_000, 8_000], exit: 1,
   },
   { name: '404 model missing mid-experiment', fault: { kind: 'http404', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MODEL_NOT_FOUND', message: /model 'tiny(:latest)?' not found/, exit: 1 },
   // A failed warm-up is recorded and counted, but the measured runs decide the status.
@@ -87,7 +89,10 @@ const CASES: Case[] = [
   },
   { name: 'not streamed: body with done:false', fault: { kind: 'nodone', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the response is not marked done:true/, exit: 1 },
   { name: 'not streamed: body that is not JSON', fault: { kind: 'malformed', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
-  { name: 'not streamed: no response within timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 5_000 }, x: { stream: false, timeoutMs: 400 }, statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /no response: nothing received for 400 ms \(timeoutMs\)/, exit: 1 },
+  {
+    name: 'not streamed: no response within timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 8_000 }, x: { stream: false, timeoutMs: 1_000 },
+    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /no response: nothing received for 1000 ms \(timeoutMs\)/, failedWallMs: [1_000, 8_000], exit: 1,
+  },
   { name: 'lines split across TCP writes (not a fault)', fault: { kind: 'split', ...twoAfterOne }, statuses: [O, O, O, O, O], code: null, injected: 2, exit: 0 },
 ];
 
@@ -143,6 +148,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
         assert.ok(run.error?.endsWith(`— endpoint 'default' (${engine.url}), model 'tiny:latest'`), run.error);
         assert.equal(run.valid, false);
         assert.equal(run.calls[0].error?.code, c.code);
+        if (c.failedWallMs) assert.ok(run.wallMs >= c.failedWallMs[0] && run.wallMs < c.failedWallMs[1], `gave up after ${run.wallMs} ms`);
         // The person at the terminal sees which run failed and why.
         assert.match(r.stderr, new RegExp(`run ${run.run + 1 - runs[0].run}/${planned} \\S+${run.warmup ? ' \\(warm-up\\)' : ''}: failed: `));
       }
