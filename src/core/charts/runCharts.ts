@@ -13,6 +13,8 @@ export function countedRuns(runs: readonly RunRecord[]): RunRecord[] {
 }
 
 const MAX_TIMELINE_RUNS = 12;
+/** Bars per run stay readable up to about this many runs; beyond, the first ones are drawn and the caption says so. */
+const MAX_EFFICIENCY_RUNS = 120;
 const MAX_POINTS_PER_SERIES = 3000;
 
 /** Horizontal floating bars [start offset, start offset + wall] per agent per run; null without multi-agent runs. */
@@ -49,8 +51,9 @@ export function timelineChart(runs: readonly RunRecord[]): ChartSpec | null {
 
 /** Overlap efficiency (%, bars) and real speedup (×, line) per counted multi-agent run. */
 export function efficiencySpeedupChart(runs: readonly RunRecord[]): ChartSpec | null {
-  const ma = countedRuns(runs).filter((r) => r.multiAgent);
-  if (ma.length === 0) return null;
+  const all = countedRuns(runs).filter((r) => r.multiAgent);
+  if (all.length === 0) return null;
+  const ma = all.slice(0, MAX_EFFICIENCY_RUNS);
   const hasSpeedup = ma.some((r) => r.multiAgent!.speedup_vs_sequential !== null);
   const title = hasSpeedup ? 'Overlap efficiency vs real speedup per run' : 'Overlap efficiency per run';
   const datasets: ChartConfiguration<'bar' | 'line'>['data']['datasets'] = [{
@@ -86,7 +89,7 @@ export function efficiencySpeedupChart(runs: readonly RunRecord[]): ChartSpec | 
   if (hasSpeedup) (config.options!.scales!.y2 as Record<string, unknown>).beginAtZero = true;
   return {
     name: 'multiagent_efficiency_speedup', title,
-    caption: 'Per counted multi-agent run: overlap efficiency (bars, left axis) and, when a solo baseline was measured, the real speedup (line, right axis).',
+    caption: `Per counted multi-agent run${ma.length < all.length ? ` (the first ${ma.length} of ${all.length})` : ''}: overlap efficiency (bars, left axis) and, when a solo baseline was measured, the real speedup (line, right axis).`,
     width: CHART_WIDTH, height: 520, config,
   };
 }

@@ -33,8 +33,10 @@ function meanCi(g: Record<string, unknown>, m: string): string {
 
 /** Compact rows for sub-groups (stages, agents, scenarios): key metrics as "mean [CI]". */
 function groupTable(first: string, groups: [string, GroupStats & Record<string, unknown>][], extra?: (g: Record<string, unknown>) => string[], extraHeader: string[] = []): string {
-  const header = [first, ...extraHeader, 'n', 'decode_tps (tok/s) mean [95% CI]', 'ttft_ms mean [95% CI]', 'e2e_ms mean [95% CI]', 'wall_ms mean [95% CI]', 'Token-weighted tok/s'];
-  const rows = groups.map(([name, g]) => [code(name), ...(extra ? extra(g) : []), String(g.n), meanCi(g, 'decode_tps'), meanCi(g, 'ttft_ms'), meanCi(g, 'e2e_ms'), meanCi(g, 'wall_ms'), fmtNum((g.decode_tps_weighted as WeightedTps | null)?.value)]);
+  // Stages have no wall time of their own: the column is left out when no group has it.
+  const metrics = ['decode_tps', 'ttft_ms', 'e2e_ms', 'wall_ms'].filter((m) => m !== 'wall_ms' || groups.some(([, g]) => statOf(g, m) !== null));
+  const header = [first, ...extraHeader, 'n', ...metrics.map((m) => `${m} (${metricInfo(m).unit}) mean [95% CI]`), 'Token-weighted tok/s'];
+  const rows = groups.map(([name, g]) => [code(name), ...(extra ? extra(g) : []), String(g.n), ...metrics.map((m) => meanCi(g, m)), fmtNum((g.decode_tps_weighted as WeightedTps | null)?.value)]);
   return table(header, rows);
 }
 
