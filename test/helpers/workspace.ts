@@ -16,3 +16,13 @@ export function makeWorkspace(withData = true): TestWorkspace {
   }
   return { dir, reportsDir: join(dir, 'reports') };
 }
+
+/** A loopback URL on a port nothing listens on (a just-closed free port; not one fetch refuses). */
+export async function closedPortUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -20,6 +20,8 @@ export class LineScanner {
   errorLine = false;
   /** A line that cannot be a JSON object (does not start with { or end with }). */
   malformed = false;
+  /** After push() returned false: offset in that chunk where the malformed line's bytes begin (the good lines before it can still be delivered). */
+  badLineStart = 0;
 
   private started = false;
   private first = 0;
@@ -27,9 +29,8 @@ export class LineScanner {
   /** Bytes of ERROR_PREFIX matched in the current line; -1 once it differs. */
   private prefixPos = 0;
 
-  /** Feeds one chunk. Returns false when a malformed line ended in it. */
+  /** Feeds one chunk. Returns false when a malformed line ended in it (scanning stops there; see badLineStart). */
   push(chunk: Uint8Array): boolean {
-    let ok = true;
     let start = 0;
     const n = chunk.length;
     while (start < n) {
@@ -37,10 +38,13 @@ export class LineScanner {
       const end = nl === -1 ? n : nl;
       if (end > start) this.segment(chunk, start, end);
       if (nl === -1) break;
-      if (!this.endLine()) ok = false;
+      if (!this.endLine()) {
+        this.badLineStart = start;
+        return false;
+      }
       start = nl + 1;
     }
-    return ok;
+    return true;
   }
 
   /** End of stream: a last line without a newline counts too. Returns false if it is malformed. */

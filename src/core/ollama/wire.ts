@@ -1,7 +1,6 @@
 // What one request did on the wire, observed through the fetch injected into ollama-js.
 // ollama-js reports mid-stream errors, missing done lines and skipped non-JSON lines as plain
 // Errors or console warnings; the gateway classifies failures from these facts instead.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { LineScanner } from './lineScan';
 
 /** Facts about one request, filled in by the observing fetch and read by the classifier. */
@@ -41,17 +40,30 @@ export class MalformedLineError extends Error {
   }
 }
 
-/** The request in flight in this async context; set by `withWire`. */
-const current = new AsyncLocalStorage<WireState>();
+/**
+ * The request being sent. ollama-js (pinned) calls the injected fetch synchronously inside generate/chat/
+ * show/list/ps/version, so a slot set around the synchronous part of `fn` reaches it; test/unit/ollama/
+ * syncFetch.test.ts holds ollama-js to that. An AsyncLocalStorage did the same but enabled promise hooks
+ * for the whole process: ~10% more CPU on every promise of every streamed token (bench/README.md).
+ */
+let sending: WireState | null = null;
 
 export function withWire<T>(state: WireState, fn: () => Promise<T>): Promise<T> {
-  return current.run(state, fn);
+  const outer = sending;
+  sending = state;
+  try {
+    return fn();
+  } finally {
+    sending = outer;
+  }
 }
 
 /** Wraps a fetch so that requests made inside `withWire` are observed and individually abortable. */
 export function observingFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
-    const st = current.getStore();
+    const st = sending;
+    // One fetch per slot: a second fetch in the same synchronous stretch is not this request's.
+    sending = null;
     if (!st) return normalizeError(await inner(input, init)).then((r) => r.res);
     const signal = init?.signal ? AbortSignal.any([init.signal, st.signal]) : st.signal;
     st.sendAt = st.now();
@@ -116,14 +128,17 @@ function tapReader(res: Response, st: WireState): Response {
     value: () => {
       const reader = getReader();
       const read = reader.read.bind(reader);
+      let malformedSeen = false;
       const seen = (r: Awaited<ReturnType<typeof read>>): Awaited<ReturnType<typeof read>> => {
         st.lastActivity = st.now();
         if (r.done) {
           st.bodyEnded = true;
           if (!st.scanner.end()) throw new MalformedLineError();
         } else if (!st.scanner.push(r.value)) {
-          void reader.cancel().catch(() => undefined);
-          throw new MalformedLineError();
+          // Deliver the good lines that came before the malformed one in this chunk (they are
+          // measured data), then fail on the next read.
+          malformedSeen = true;
+          return { done: false, value: r.value.subarray(0, st.scanner.badLineStart) };
         }
         return r;
       };
@@ -131,7 +146,13 @@ function tapReader(res: Response, st: WireState): Response {
         st.bodyError = true;
         throw e;
       };
-      reader.read = () => read().then(seen, failed);
+      reader.read = () => {
+        if (malformedSeen) {
+          void reader.cancel().catch(() => undefined);
+          return Promise.reject(new MalformedLineError());
+        }
+        return read().then(seen, failed);
+      };
       return reader;
     },
   });

@@ -36,6 +36,16 @@ describe('LineScanner (NDJSON wire observer)', () => {
     });
   }
 
+  it('says where the malformed line begins, so the good lines before it in the same chunk are still delivered', () => {
+    const s = new LineScanner();
+    assert.equal(s.push(enc.encode(good + good + 'not json\n' + done)), false);
+    assert.equal(s.badLineStart, enc.encode(good + good).length);
+    const t = new LineScanner();
+    assert.equal(t.push(enc.encode(good + 'not js')), true);
+    assert.equal(t.push(enc.encode('on\n' + done)), false);
+    assert.equal(t.badLineStart, 0, 'the bad line began in an earlier chunk');
+  });
+
   it('handles multi-byte UTF-8 split across chunks (bytes, not characters)', () => {
     const bytes = enc.encode('{"response":"héllo ✓"}\n');
     const s = new LineScanner();
