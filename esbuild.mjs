@@ -34,7 +34,9 @@ function testEntries(dir) {
 }
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
+  // The native canvas is loaded lazily by the extension (src/vscode/lazyCanvas.ts): the .vsix carries no node_modules.
+  { ...common, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20',
+    external: nodeExternals.filter((x) => x !== '@napi-rs/canvas'), alias: { '@napi-rs/canvas': './src/vscode/lazyCanvas.ts' } },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: { engine: 'engine/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, platform: 'node', format: 'esm', target: 'node20', external: nodeExternals,

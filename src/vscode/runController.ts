@@ -2,7 +2,6 @@
 // progress notification and a status bar item, stream events to the dashboard, then write the report.
 import * as vscode from 'vscode';
 import { ChimeraError, errorMessage } from '../core/errors';
-import { writeReport } from '../core/report/write';
 import type { RunnerEvent } from '../core/runner/events';
 import { runExperiment } from '../core/runner/runExperiment';
 import type { Counts, TrStatus } from '../core/types';
@@ -11,6 +10,7 @@ import type { DashboardBridge } from './dashboardBridge';
 import { Disposable } from './disposable';
 import type { ChannelLog } from './log';
 import { abortOnCancel, RunProgressView } from './progress';
+import { writeTrReport } from './reportWriting';
 import { cliCommand, prepareExperiment } from './runSetup';
 
 export interface RunRequest {
@@ -123,9 +123,7 @@ export class RunController extends Disposable {
   /** The report never changes a run's outcome: a failure is logged and the TR stays as written. */
   private report(trDir: string, reportsDir: string): string | null {
     try {
-      const r = writeReport(trDir, { reportsDir });
-      for (const c of r.corrupt) this.deps.log.warn(`${trDir}: runs.jsonl line ${c.line} skipped: ${c.error}`);
-      return r.reportFile;
+      return writeTrReport(trDir, reportsDir, this.deps.log).reportFile;
     } catch (e) {
       this.deps.log.error(`report for ${trDir} not written: ${e instanceof ChimeraError ? e.describe() : errorMessage(e)}`);
       return null;
