@@ -8,7 +8,7 @@ import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
 import { cli, ensureCliBuilt, readTr, writeExperiment } from './helpers';
 
-const ROUNDS = 4;
+const ROUNDS = 3;
 const REPS = 3;
 
 describe('fault matrix: concurrent runs into one reports directory', function () {

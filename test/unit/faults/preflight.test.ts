@@ -2,9 +2,10 @@
 // lacks a model → CLI exit 3, a message naming the endpoint/model and what to do, and nothing written
 // that looks like a result (no TR directory; an existing reports directory is left exactly as it was).
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { EngineHandle } from '../../../engine/api';
-import { makeWorkspace } from '../../helpers/workspace';
+import { makeWorkspace, type TestWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
 import { cli, deadPort, ensureCliBuilt, snapshotTree, treeChanges, writeExperiment } from './helpers';
 
@@ -27,6 +28,8 @@ interface Case {
   x?: Record<string, unknown>;
   expect: (url: string) => RegExp[];
 }
+
+const BASE = { title: 'preflight', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 2, warmup: 0 };
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -52,11 +55,15 @@ describe('fault matrix: endpoint or model unavailable before anything ran (CLI e
   const servers: Server[] = [];
   const urls: Partial<Record<Case['endpoint'], string>> = {};
   let paced: EngineHandle;
+  let seeded: TestWorkspace;
 
   before(async () => {
     ensureCliBuilt();
     paced = await pool.start({ mode: 'paced', paced: { ttftMs: 5, tokensPerSec: 500, tokens: 4 } });
     urls.paced = paced.url;
+    seeded = makeWorkspace(false);
+    const good = writeExperiment(seeded.dir, 'good.experiment.json', BASE);
+    assert.equal((await cli(['run', good, '--endpoint', `default=${paced.url}`], seeded.dir)).code, 0);
     urls.dead = `http://127.0.0.1:${await deadPort()}`;
     for (const b of ['text404', 'json500', 'silent'] as const) {
       const s = await fakeServer(b);
@@ -73,12 +80,10 @@ describe('fault matrix: endpoint or model unavailable before anything ran (CLI e
   for (const c of CASES) {
     it(`${c.name}: exit 3, says what to do, no TR written`, async () => {
       const url = urls[c.endpoint]!;
+      // A reports directory with one finished TR (a copy of the one made once): it must stay exactly as it was.
       const ws = makeWorkspace(false);
-      const base = { title: 'preflight', kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 2, warmup: 0 };
-      const f = writeExperiment(ws.dir, 'x.experiment.json', { ...base, ...c.x });
-      // A reports directory with one finished TR: it must stay exactly as it was.
-      const good = writeExperiment(ws.dir, 'good.experiment.json', base);
-      assert.equal((await cli(['run', good, '--endpoint', `default=${paced.url}`, '--json'], ws.dir)).code, 0);
+      cpSync(seeded.reportsDir, ws.reportsDir, { recursive: true, preserveTimestamps: true });
+      const f = writeExperiment(ws.dir, 'x.experiment.json', { ...BASE, ...c.x });
       const before = snapshotTree(ws.dir);
       const r = await cli(['run', f, '--endpoint', `default=${url}`, '--json'], ws.dir);
       assert.equal(r.code, 3, r.stderr);
