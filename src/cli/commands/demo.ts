@@ -19,6 +19,13 @@ const DEMO_EXPERIMENTS = ['demo-agent-ab.experiment.json', 'demo-dual-agents.exp
 
 interface DemoOptions { workspace: string; endpoint: string[]; model?: string }
 
+/** How to re-run one demo experiment: its engines' ports are ephemeral, so with engines it is the demo itself. */
+function rerunCommand(file: string, reportsDir: string, workspace: string, withEngines: boolean, endpoints: Record<string, string>): string {
+  if (withEngines) return `chimeraforge demo --workspace ${workspace}`;
+  const flags = Object.entries(endpoints).map(([k, v]) => ` --endpoint ${k}=${v}`).join('');
+  return `chimeraforge run ${file} --reports-dir ${reportsDir} --workspace ${workspace}${flags}`;
+}
+
 async function demo(o: DemoOptions): Promise<void> {
   const workspace = resolve(o.workspace);
   const reportsDir = join(workspace, 'reports');
@@ -43,7 +50,7 @@ async function demo(o: DemoOptions): Promise<void> {
       if (ac.signal.aborted) break;
       const file = join(presets, name);
       const x = normalizeExperiment({ ...readExperimentFile(file), ...(o.model ? { model: o.model } : {}) }, { sourceFile: file, workspaceDir: workspace, endpointOverrides: endpoints });
-      results.push(await runExperiment(x, { reportsDir, signal: ac.signal, onEvent: progress.onEvent, command: `chimeraforge run ${file} --reports-dir ${reportsDir}` }));
+      results.push(await runExperiment(x, { reportsDir, signal: ac.signal, onEvent: progress.onEvent, command: rerunCommand(file, reportsDir, workspace, engines.length > 0, endpoints) }));
     }
   } finally {
     release();
