@@ -40,6 +40,15 @@ export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension<ChimeraforgeApi>('chimeraforge.chimeraforge');
   if (!ext) throw new Error('extension not loaded');
   const api = await ext.activate();
+  if (existsSync(join(dir, 'done'))) {
+    // Second start, after the browser reloaded the window: the serializer revived the panel from its saved state.
+    const deadline = Date.now() + 60_000;
+    while (!api.dashboard.current() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const revived = api.dashboard.current();
+    if (!revived) throw new Error('no dashboard panel after the reload: the serializer did not revive it');
+    await shot('revived', await revived.whenRendered((r) => r.view === 'tr', 60_000));
+    return;
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await vscode.commands.executeCommand('workbench.action.closeSidebar');
   await vscode.commands.executeCommand('workbench.action.closePanel');
@@ -74,4 +83,8 @@ export async function run(): Promise<void> {
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   await shot('tr-multi-dark', await api.dashboard.current()!.whenRendered((r) => r !== before && r.view === 'tr', 30_000));
   writeFileSync(join(dir, 'done'), '');
+  // Reload the window as a person would (Developer: Reload Window): the workbench saves its state first.
+  // This host ends with the reload; the suite's result comes from the second start.
+  await vscode.commands.executeCommand('workbench.action.reloadWindow');
+  await new Promise(() => {});
 }

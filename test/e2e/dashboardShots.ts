@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     const { browser, close } = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      const exited = new Promise<number>((res) => void page.exposeFunction('codeAutomationExit', (c: number) => res(c)));
+      let onExit: (c: number) => void = () => {};
+      const exitOnce = (): Promise<number> => new Promise<number>((res) => (onExit = res));
+      const exited = exitOnce();
+      await page.exposeFunction('codeAutomationExit', (c: number) => onExit(c));
       await page.exposeFunction('codeAutomationLog', (_t: string, args: unknown) => {
         const line = String(Array.isArray(args) ? args[0] : args);
         if (/error|fail/i.test(line)) console.log('[host]', line.slice(0, 400));
@@ -87,8 +90,20 @@ async function main(): Promise<void> {
         }
         writeFileSync(join(control, `shot-${name}`), '');
       }
-      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000))]);
-      console.log(`driver exit: ${code}`);
+      // The driver reloads the window: the dashboard must come back through its serializer, data re-read from disk.
+      const ready = join(control, 'ready-revived.json');
+      const deadline = Date.now() + 180_000;
+      while (!existsSync(ready)) {
+        if (Date.now() > deadline) throw new Error('the dashboard was not revived after the reload');
+        await page.waitForTimeout(200);
+      }
+      const m = JSON.parse(readFileSync(ready, 'utf8')) as RenderedMessage;
+      console.log(`revived: ${m.trIds.join(', ')}: ${m.figures.map((f) => `${f.id} ${f.points} pts`).join('; ')}`);
+      if (m.trIds[0] !== trMulti || !m.figures.every((f) => f.nonEmpty)) throw new Error(`revived view is not ${trMulti} with its figures`);
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-revived.png') });
+      writeFileSync(join(control, 'shot-revived'), '');
+      console.log(`driver exit: ${await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('timeout'), 60_000))])}`);
     } finally {
       await close();
       await server.stop();
