@@ -19,6 +19,11 @@ export interface DashboardDeps {
 }
 
 type Host = Pick<vscode.ExtensionContext, 'extensionUri'>;
+
+// One clock and call numbering for the whole extension host, and one stamp per event object: events
+// replayed into a panel opened mid-run keep the times they had when they happened.
+const stamper = new LiveStamper();
+const stamps = new WeakMap<RunnerEvent, LiveEvent>();
 type Waiter = { pred: (m: RenderedMessage) => boolean; resolve: (m: RenderedMessage) => void };
 
 export class DashboardPanel extends Disposable {
@@ -29,7 +34,6 @@ export class DashboardPanel extends Disposable {
   private ready = false;
   private seq = 0;
   private live: LiveState = emptyLiveState();
-  private readonly stamper = new LiveStamper();
   private readonly batcher: LiveBatcher;
   private waiters: Waiter[] = [];
   private rendered: RenderedMessage | undefined;
@@ -92,7 +96,11 @@ export class DashboardPanel extends Disposable {
 
   /** Feeds a runner event to the live view (kept even while another view is shown, for a later switch). */
   postRunnerEvent(e: RunnerEvent): void {
-    const le = this.stamper.stamp(e);
+    let le = stamps.get(e);
+    if (!le) {
+      le = stamper.stamp(e);
+      stamps.set(e, le);
+    }
     applyLiveEvent(this.live, le);
     if (e.type === 'experiment-started' && this.view.kind === 'live') {
       this.view = { kind: 'live', trId: e.trId, trDir: e.trDir };
