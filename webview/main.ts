@@ -37,7 +37,11 @@ function save(view: ViewDescriptor): void {
 
 function report(): void {
   if (!shown) return;
-  const base = { type: 'rendered' as const, seq: lastSeq, batches, outputs: [], trIds: [] as string[], summaryRows: 0, figures: [] };
+  const kind = ['vscode-high-contrast-light', 'vscode-high-contrast', 'vscode-dark', 'vscode-light'].find((c) => document.body.classList.contains(c)) ?? 'unknown';
+  const base = {
+    type: 'rendered' as const, seq: lastSeq, batches, outputs: [], trIds: [] as string[], summaryRows: 0, figures: [],
+    theme: { kind, fg: theme.fg, bg: theme.bg, series0: theme.series[0] },
+  };
   let msg: RenderedMessage;
   switch (shown.kind) {
     case 'live': {

@@ -141,6 +141,8 @@ export interface RenderedMessage {
   summaryRows: number;
   /** Compare: the verdict text shown. */
   verdict?: string;
+  /** The theme the figures were drawn with: body class and the colours read from VS Code's variables. */
+  theme?: { kind: string; fg: string; bg: string; series0: string };
 }
 
 export type FromWebview =

@@ -110,6 +110,25 @@ describe('dashboard (extension host, real engine)', function () {
     assert.match(m.verdict ?? '', /slower/);
   });
 
+  it('a theme switch redraws every figure with the new theme\'s colours', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('workbench');
+    const original = config.inspect<string>('colorTheme')?.globalValue;
+    const panel = a.dashboard.show({ kind: 'tr', trId: trFast, reportsDir: reportsDir() });
+    const first = await panel.whenRendered((r) => r.view === 'tr' && r.trIds[0] === trFast);
+    const target = first.theme?.kind === 'vscode-dark' ? 'Default Light Modern' : 'Default Dark Modern';
+    try {
+      await config.update('colorTheme', target, vscode.ConfigurationTarget.Global);
+      const m = await panel.whenRendered((r) => r !== first && r.view === 'tr' && r.theme?.kind !== first.theme?.kind);
+      assert.equal(m.theme?.kind, target.includes('Dark') ? 'vscode-dark' : 'vscode-light');
+      assert.notEqual(m.theme?.bg, first.theme?.bg, 'background colour follows the theme');
+      assert.notEqual(m.theme?.fg, first.theme?.fg, 'text colour follows the theme');
+      assert.deepEqual(m.figures.map((f) => [f.id, f.points, f.nonEmpty]), first.figures.map((f) => [f.id, f.points, f.nonEmpty]));
+    } finally {
+      await config.update('colorTheme', original, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a comparison that cannot be made shows the reason instead of charts', async () => {
     const a = await api();
     const panel = a.dashboard.show({ kind: 'compare', a: { trId: trFast }, b: { trId: trSlow }, reportsDir: reportsDir() });
