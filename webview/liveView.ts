@@ -20,7 +20,7 @@ export class LiveView {
   private readonly summary = h('div');
   summaryRows = 0;
 
-  constructor(root: HTMLElement, private state: LiveState, private theme: Theme) {
+  constructor(root: HTMLElement, private state: LiveState, private theme: Theme, private readonly openTr: (trId: string) => void) {
     clear(root);
     root.append(this.header, this.progress, this.grid, this.summary, this.runs);
     this.update(state);
@@ -72,9 +72,16 @@ export class LiveView {
   }
 
   private renderHeader(s: LiveState): void {
+    let open: HTMLButtonElement | null = null;
+    if (s.trId && s.status !== 'running' && s.status !== 'waiting') {
+      const trId = s.trId;
+      open = h('button', { type: 'button', class: 'action', 'data-action': 'open-tr' }, `Open the full results of ${trId}`);
+      open.addEventListener('click', () => this.openTr(trId));
+    }
     this.header.replaceChildren(
       h('h1', {}, s.title || 'Live run'),
       h('p', { class: 'muted' }, s.trId ? `${s.trId} · ${s.kind} · ` : 'Waiting for a run to start · ', h('span', { class: `badge status-${s.status}` }, s.status)),
+      ...(open ? [open] : []),
     );
   }
 

@@ -68,7 +68,7 @@ function show(view: ViewDescriptor, data: ViewData): void {
   lastSeq = 0;
   switch (data.kind) {
     case 'live':
-      shown = { kind: 'live', state: data.state, view: new LiveView(root, data.state, theme) };
+      shown = { kind: 'live', state: data.state, view: new LiveView(root, data.state, theme, (trId) => vscode.postMessage({ type: 'open-tr', trId })) };
       break;
     case 'tr':
       shown = { kind: 'tr', trId: data.tr.trId, view: new TrView(root, data.tr, theme) };

@@ -147,6 +147,8 @@ export interface RenderedMessage {
 
 export type FromWebview =
   | { type: 'ready' }
+  /** The live view's "Open the full results" button: the finished run's TR view in this panel. */
+  | { type: 'open-tr'; trId: string }
   | RenderedMessage
   | { type: 'error'; message: string };
 

@@ -1,6 +1,7 @@
 // The dashboard panel: one webview panel, reused for every view (live run, finished TR, comparison).
 // The webview asks for its data with `ready` and gets an `init` snapshot; live runner events reach it
 // in batches (≤ 10 posts per second); after drawing it answers `rendered`, which tests wait for.
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunnerEvent } from '../core/runner/events';
 import type { Logger } from '../core/ports';
@@ -182,6 +183,10 @@ export class DashboardPanel extends Disposable {
           w.resolve(m);
           return false;
         });
+        break;
+      case 'open-tr':
+        // Only the run this panel watched: the webview names a TR, the host decides where it is.
+        if (m.trId === this.live.trId && this.live.trDir) this.setView({ kind: 'tr', trId: m.trId, reportsDir: dirname(this.live.trDir) });
         break;
       case 'error':
         this.deps.log.error(`dashboard webview: ${m.message}`);

@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
   await live.whenRendered((r) => r.view === 'live');
   let midShot: Promise<void> | null = null;
   const x = normalizeExperiment(plan.live, { workspaceDir: plan.workspace });
-  await runExperiment(x, {
+  const result = await runExperiment(x, {
     reportsDir: plan.reportsDir,
     onEvent: (e) => {
       live.postRunnerEvent(e);
@@ -76,6 +76,8 @@ export async function run(): Promise<void> {
   });
   if (midShot) await midShot;
   await shot('live-finished', await live.whenRendered((r) => r.view === 'live' && r.progress?.status === 'complete' && r.summaryRows > 0, 60_000));
+  // The browser side clicked "Open the full results": the same panel shows the run's TR from disk.
+  await shot('live-opened-tr', await live.whenRendered((r) => r.view === 'tr' && r.trIds[0] === result.trId, 60_000));
 
   // The same TR in the other theme: colours come from the theme variables and follow the switch.
   await trView(plan.trMulti, 'tr-multi-before-theme');

@@ -17,7 +17,7 @@ import type { ShotPlan } from './dashboardDriver';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test', 'e2e', 'artifacts');
-const SHOTS = ['tr-sweep', 'tr-multi', 'compare', 'live-running', 'live-finished', 'tr-multi-before-theme', 'tr-multi-dark'];
+const SHOTS = ['tr-sweep', 'tr-multi', 'compare', 'live-running', 'live-finished', 'live-opened-tr', 'tr-multi-before-theme', 'tr-multi-dark'];
 
 async function main(): Promise<void> {
   const ws = makeWorkspace({ prefix: 'chimeraforge-shots-' });
@@ -88,6 +88,8 @@ async function main(): Promise<void> {
             }
           }
         }
+        // As a person would: the finished live run's button opens its full results.
+        if (name === 'live-finished') await frame.locator('[data-action="open-tr"]').click();
         writeFileSync(join(control, `shot-${name}`), '');
       }
       // The driver reloads the window: the dashboard must come back through its serializer, data re-read from disk.
