@@ -30,7 +30,7 @@ export function tokensConfig(s: LiveState): Obj {
     data: { datasets: datasets(s, s.tokens, { borderWidth: 2, pointRadius: 2.5, tension: 0, parsing: false, normalized: true }) },
     options: {
       scales: axes('time since the experiment started (s)', 'decode rate (tok/s)'),
-      plugins: { ...titled('Live decode throughput', 'One point per call: (tokens − 1) / time since its first token; the last point moves while the call streams'), decimation: { enabled: true, algorithm: 'lttb', samples: 400 } },
+      plugins: { ...titled('Live decode throughput', 'Per call, client side: tokens after the first ÷ time since it (moves while streaming)'), decimation: { enabled: true, algorithm: 'lttb', samples: 400 } },
     },
   };
 }
@@ -41,7 +41,7 @@ export function ttftConfig(s: LiveState): Obj {
     data: { datasets: datasets(s, s.ttft, { pointRadius: 3.5 }) },
     options: {
       scales: axes('time of the first token since the experiment started (s)', 'time to first token (ms, client)'),
-      plugins: titled('Time to first token per call', 'Client-side: from sending the request to the first generated token'),
+      plugins: titled('Time to first token per call', 'Client side: request sent → first generated token'),
     },
   };
 }
@@ -66,7 +66,7 @@ export function timelineConfig(s: LiveState): Obj | null {
     options: {
       indexAxis: 'y',
       scales: { x: { title: { display: true, text: 'time since the run started (ms)', font: { weight: 'bold' } }, beginAtZero: true }, y: { title: { display: true, text: 'run · agent', font: { weight: 'bold' } } } },
-      plugins: titled('Multi-agent timeline (latest runs)', 'Each bar: one agent from its start to its end within a concurrent run'),
+      plugins: titled('Multi-agent timeline (latest runs)', 'One bar per agent: its start → end within a concurrent run'),
     },
   };
 }
