@@ -1,6 +1,6 @@
 // Run Experiment…, Cancel Run, Validate, Open Last Result, New from Template: the handlers behind the
 // palette, the CodeLenses and the tests. Arguments skip the pickers.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { ChimeraError } from '../core/errors';
@@ -83,6 +83,7 @@ export async function newFromTemplate(s: CommandServices, name?: string): Promis
   const target = join(ws, freeFileName(t.file, (f) => existsSync(join(ws, f))));
   writeFileSync(target, instantiateTemplate(readFileSync(t.path, 'utf8'), t.path, cfg), { flag: 'wx' });
   if (t.kind === 'command') copyExampleAgents(s.context.extensionPath, ws);
+  if ((t.kind === 'agent' || t.kind === 'multi-agent') && !existsSync(join(ws, 'data'))) offerDemoData(presets, ws);
   s.log.info(`new experiment file ${target} from template ${t.file}`);
   const uri = vscode.Uri.file(target);
   await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
@@ -98,6 +99,13 @@ function copyExampleAgents(extensionPath: string, ws: string): void {
     mkdirSync(join(ws, 'examples', 'agents'), { recursive: true });
     copyFileSync(join(src, f), to);
   }
+}
+
+// Report-agent templates ingest data/**: without it every run is recorded invalid (nothing ingested).
+function offerDemoData(presets: string, ws: string): void {
+  void vscode.window.showWarningMessage('Chimeraforge: this experiment\'s agents read benchmark files from data/ (CSV, JSON, Markdown), and this folder has none: its runs would be invalid.', 'Copy Demo Data').then((pick) => {
+    if (pick && !existsSync(join(ws, 'data'))) cpSync(join(presets, 'demo-data'), join(ws, 'data'), { recursive: true });
+  });
 }
 
 function offerResult(o: RunOutcome): void {
