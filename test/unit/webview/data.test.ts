@@ -7,7 +7,7 @@ import { ChimeraError } from '../../../src/core/errors';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { readRunsSync } from '../../../src/core/store/read';
-import type { ChartPayload } from '../../../src/shared/protocol';
+import type { ChartPayload, HeatmapPayload } from '../../../src/shared/protocol';
 import { loadCompareView } from '../../../src/vscode/dashboard/compareData';
 import { loadTrView } from '../../../src/vscode/dashboard/trData';
 import { makeWorkspace } from '../../helpers/workspace';
@@ -18,6 +18,7 @@ describe('webview: view data from real TR directories', function () {
   const ws = makeWorkspace(false);
   let trA = '';
   let trB = '';
+  let trSweep = '';
 
   before(async () => {
     engine = await startEngine({ mode: 'paced', paced: { ttftMs: 30, tokensPerSec: 400, tokens: 16 } });
@@ -26,6 +27,8 @@ describe('webview: view data from real TR directories', function () {
     trA = (await runExperiment(exp('two variants', [{ name: 'A', options: {} }, { name: 'B', options: { temperature: 0.5 } }]), { reportsDir: ws.reportsDir })).trId;
     await engine.configure({ paced: { tokensPerSec: 200 } });
     trB = (await runExperiment(exp('slower engine', [{ name: 'A', options: {} }]), { reportsDir: ws.reportsDir })).trId;
+    const sweep = normalizeExperiment({ title: 'sweep', kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['p'], repetitions: 2, warmup: 0, sweep: { top_k: [20, 40, 80], temperature: [0.2, 0.8] } });
+    trSweep = (await runExperiment(sweep, { reportsDir: ws.reportsDir })).trId;
   });
   after(async () => engine?.stop());
 
@@ -77,6 +80,22 @@ describe('webview: view data from real TR directories', function () {
     assert.ok(Math.abs(c.diff - (c.b.mean - c.a.mean)) < 1e-9);
     assert.ok(c.ci95 && c.ci95[0] <= c.diff && c.diff <= c.ci95[1] && c.ci95[1] < 0, `CI ${c.ci95}`);
     assert.match(c.verdict, /slower/);
+  });
+
+  it('a 2-D sweep gives a heatmap payload: one cell per variant with its mean and n', () => {
+    const v = loadTrView(ws.reportsDir, trSweep);
+    const heat = v.figures.filter((f): f is HeatmapPayload => f.kind === 'heatmap');
+    assert.equal(heat.length, 1);
+    const h = heat[0];
+    assert.deepEqual([h.yName, h.xName, h.yLabels, h.xLabels, h.unit], ['top_k', 'temperature', ['20', '40', '80'], ['0.2', '0.8'], 'tok/s']);
+    assert.deepEqual(h.notes, [['n=2', 'n=2'], ['n=2', 'n=2'], ['n=2', 'n=2']]);
+    for (const [yi, y] of h.yLabels.entries()) {
+      for (const [xi, x] of h.xLabels.entries()) {
+        const row = v.variants.find((r) => r.options.includes(`top_k=${y}`) && r.options.includes(`temperature=${x}`));
+        assert.ok(row, `no variant for top_k=${y}, temperature=${x}`);
+        assert.ok(Math.abs(h.values[yi][xi]! - row.decodeTps!.mean) < 1e-9, `cell ${y}/${x}`);
+      }
+    }
   });
 
   const bad: { name: string; a: { trId: string; variant?: string }; b: { trId: string; variant?: string }; code: string }[] = [

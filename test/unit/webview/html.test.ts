@@ -1,6 +1,8 @@
 // The dashboard's HTML shell: strict CSP, every script carries this render's nonce and a src (no
 // inline script), a fresh nonce per render, every interpolated value escaped.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { contentSecurityPolicy, dashboardHtml, escapeHtml, newNonce } from '../../../src/vscode/dashboard/html';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -75,4 +77,17 @@ describe('webview: HTML shell', () => {
     const n = newNonce();
     assert.equal(cspOf(shell(n)), contentSecurityPolicy(CSP_SOURCE, n));
   });
+});
+
+describe('webview: no HTML parsing of data', () => {
+  // The app builds DOM with createElement/textContent only; any of these would parse strings as HTML.
+  const dir = resolve(__dirname, '..', '..', '..', 'webview');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  it('the webview sources exist', () => assert.ok(files.length >= 8, files.join(', ')));
+  for (const f of files) {
+    it(`${f} never uses innerHTML, outerHTML, insertAdjacentHTML, document.write or eval`, () => {
+      const src = readFileSync(join(dir, f), 'utf8');
+      assert.deepEqual(src.match(/\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/g), null);
+    });
+  }
 });
