@@ -1,15 +1,17 @@
-// Number and time formatting for the dashboard: significant digits that suit the magnitude, units always shown.
+// Number and time formatting for the dashboard: significant digits that suit the magnitude, units always
+// shown and kept on the number's line (no-break space).
+const NBSP = '\u00a0';
 
 export function num(v: number | null | undefined, unit = ''): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   const s = a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : a === 0 ? '0' : v.toPrecision(3);
-  return unit ? `${s} ${unit}` : s;
+  return unit ? `${s}${NBSP}${unit}` : s;
 }
 
 export function interval(ci: [number, number] | null | undefined, unit = ''): string {
   if (!ci) return 'n/a (n < 2)';
-  return `[${num(ci[0])}, ${num(ci[1])}]${unit ? ` ${unit}` : ''}`;
+  return `[${num(ci[0])}, ${num(ci[1])}]${unit ? `${NBSP}${unit}` : ''}`;
 }
 
 /** "1 h 02 min", "3 min 05 s", "12.4 s", "850 ms". */

@@ -60,7 +60,7 @@ export class TrView {
   private variantTable(): HTMLElement {
     const rows = this.tr.variants.map((v) => [
       h('strong', {}, v.name) as Node, v.name === this.tr.reference ? 'reference' : '', v.options, String(v.n),
-      v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? `${num(v.decodeTps.cv)} %` : '—',
+      v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? num(v.decodeTps.cv, '%') : '—',
       v.ttftMs ? num(v.ttftMs.median) : '—', v.ttftMs ? num(v.ttftMs.p95) : '—', v.e2eMs ? num(v.e2eMs.median) : '—',
       `${v.excluded.warmup} / ${v.excluded.failed} / ${v.excluded.invalid} / ${v.excluded.cancelled}`,
     ]);
