@@ -78,6 +78,7 @@ export class RunContext {
         ...(this.batcher ? { onChunk: this.progressHook(key, req) } : {}),
       });
       this.batcher?.end(key);
+      this.callFinished(result, req);
       const code = result.record.error?.code;
       const retryable = (code === 'E_BUSY' || code === 'E_UNREACHABLE') && result.record.client.firstTokenMs === null;
       if (!retryable || attempt >= this.x.retry.attempts || this.signal.aborted) {
@@ -88,6 +89,15 @@ export class RunContext {
       this.log.warn(`${req.stage}: ${result.record.error?.message}; retry ${attempt} of ${this.x.retry.attempts} in ${this.x.retry.delayMs} ms`);
       await sleep(this.x.retry.delayMs, this.signal);
     }
+  }
+
+  private callFinished({ record }: CallResult, req: CallRequest): void {
+    if (!this.batcher) return;
+    this.batcher.emit({
+      type: 'call-finished', run: this.planned.index, variant: this.planned.variant, ...(req.agent ? { agent: req.agent } : {}), stage: req.stage,
+      status: record.status, ttft_ms: record.metrics?.ttft_ms ?? null, decode_tps: record.metrics?.decode_tps ?? null,
+      e2e_ms: record.client.endMs, sendOffsetMs: record.client.sendOffsetMs, warmup: this.planned.warmup,
+    });
   }
 
   /**

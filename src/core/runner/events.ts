@@ -44,6 +44,11 @@ export class TokenBatcher {
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
   }
 
+  /** Pass a non-token event straight through (it is rare: once per call or run). */
+  emit(e: RunnerEvent): void {
+    this.sink(e);
+  }
+
   /** Emit pending progress now (end of a call); forget the stream. */
   end(key: string): void {
     if (this.dirty.has(key)) this.sink({ ...this.pending.get(key)! });

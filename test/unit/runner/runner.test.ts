@@ -53,6 +53,9 @@ describe('runner (real engine)', function () {
     assert.equal(events.at(-1)!.type, 'experiment-finished');
     assert.equal(events.filter((ev) => ev.type === 'run-finished').length, 8);
     assert.ok(events.some((ev) => ev.type === 'tokens'), 'live token progress was emitted');
+    const calls = events.filter((ev) => ev.type === 'call-finished');
+    assert.equal(calls.length, 8, 'one call-finished per call');
+    for (const c of calls) assert.ok(c.type === 'call-finished' && c.status === 'ok' && c.ttft_ms !== null && c.ttft_ms >= 39.5 && Math.abs(c.decode_tps! - 250) < 1);
   });
 
   it('refuses before writing anything when the model is missing or the endpoint is down', async () => {
