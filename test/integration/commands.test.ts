@@ -1,12 +1,15 @@
 // Palette commands around the runs, inside the real extension host: Check Ollama Endpoints against a
-// real engine and a dead port (log + result), Start/Stop Local Engine, and every contributed command
-// registered with a handler that answers.
+// real engine and a dead port (log + result), Start/Stop Local Engine, Import Results… on a folder of
+// the original program's data.
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineHandle } from '../../engine/api';
+import type { ImportResult } from '../../src/core/import/importer';
 import type { EndpointStatus } from '../../src/vscode/endpointReport';
-import { api, engine, logMatching, resetSettings, useSettings } from './experienceHelpers';
+import { api, engine, eventually, logMatching, resetSettings, ROOT, useSettings, workspaceDir } from './experienceHelpers';
 
 function deadPort(): Promise<number> {
   return new Promise((res) => {
@@ -61,5 +64,23 @@ describe('experience: endpoint and engine commands (extension host)', function (
     assert.equal(await vscode.commands.executeCommand('chimeraforge.stopLocalEngine'), true);
     await assert.rejects(fetch(`${url}/api/version`, { signal: AbortSignal.timeout(3000) }));
     await vscode.workspace.getConfiguration('chimeraforge').update('endpoints', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('Import Results… imports a folder of the original program\'s results, writes its report, and the explorer lists it as imported', async () => {
+    const a = await api();
+    await useSettings(a, { endpoints: { default: eng.url }, reportsDir: 'import-reports' });
+    const dir = join(ROOT, 'test', 'fixtures', 'original', 'data', 'research', 'tr109_rust_full');
+    const r = await vscode.commands.executeCommand<ImportResult | undefined>('chimeraforge.importResults', dir);
+    assert.ok(r, a.lastNotice('chimeraforge.importResults')?.text);
+    // the Rust single-agent layout keeps its original id when free
+    assert.deepEqual({ id: r.id, layout: r.candidate.layout, runs: r.runs }, { id: 'TR111_v2', layout: 'rust-single', runs: 12 });
+    const reports = join(workspaceDir(), 'import-reports');
+    const report = join(reports, 'Technical_Report_111_v2.md');
+    assert.ok(existsSync(report), 'no report written');
+    assert.match(readFileSync(report, 'utf8'), /^# Technical Report 111 v2: /);
+    assert.match(readFileSync(report, 'utf8'), /\*\*Total Runs:\*\* 12 recorded of 12 planned/);
+    const item = await eventually('the imported TR in the explorer', () => a.resultsItems().find((n) => n.listing.id === 'TR111_v2'));
+    assert.equal(item.listing.imported, true);
+    await logMatching(/imported .*tr109_rust_full as TR111_v2 \(rust-single\): 12 runs from 2 files, 1 skipped/);
   });
 });
