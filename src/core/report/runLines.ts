@@ -44,8 +44,8 @@ export function forEachRunSync(file: string, onRun: (r: RunRecord) => void): { c
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
       let start = 0;
-      for (let i = 0; i < n; i++) {
-        if (buf[i] !== 0x0a) continue;
+      // indexOf is a native byte search: a JS loop over every byte cost seconds on a million-run file (bench).
+      for (let i = buf.indexOf(0x0a, 0); i !== -1 && i < n; i = buf.indexOf(0x0a, start)) {
         const piece = buf.subarray(start, i);
         const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
         pending = [];

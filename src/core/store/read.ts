@@ -1,7 +1,6 @@
 // Reading TR directories back. Corrupt files are reported with file and line, skipped, and counted:
 // a reader never crashes on one bad line and never hides that it skipped something.
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { ChimeraError } from '../errors';
@@ -67,21 +66,36 @@ export function readRunsSync(trDir: string): RunsRead {
   return { runs, corrupt, file };
 }
 
-/** Stream run records one at a time (large files: nothing but the current line is held). */
+/**
+ * Stream run records one at a time (large files: nothing but the current line is held). Lines are split
+ * on the newline byte with Buffer.indexOf: readline's per-line events cost ~6 s on a million runs (bench).
+ */
 export async function forEachRun(trDir: string, onRun: (r: RunRecord) => void): Promise<{ count: number; corrupt: CorruptLine[] }> {
   const corrupt: CorruptLine[] = [];
-  const rl = createInterface({ input: createReadStream(runsPath(trDir)), crlfDelay: Infinity });
   let n = 0;
   let count = 0;
   const one: RunRecord[] = [];
-  for await (const line of rl) {
+  const take = (bytes: Buffer): void => {
     n++;
-    parseRunLine(line, n, one, corrupt);
+    parseRunLine(bytes.toString('utf8'), n, one, corrupt);
     if (one.length) {
       onRun(one.pop()!);
       count++;
     }
+  };
+  // Bytes of an unfinished line, split on the newline byte so multi-byte UTF-8 is never cut.
+  let pending: Buffer[] = [];
+  for await (const chunk of createReadStream(runsPath(trDir), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
+      const piece = chunk.subarray(start, i);
+      take(pending.length ? Buffer.concat([...pending, piece]) : piece);
+      pending = [];
+      start = i + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
   }
+  if (pending.length) take(Buffer.concat(pending));
   return { count, corrupt };
 }
 
