@@ -95,6 +95,21 @@ describe('experience: results explorer and TR commands (extension host, real eng
     assert.match(tab.label, /^Preview /);
   });
 
+  it('Open Report and Open meta.json open the files in editors; Reveal in Explorer answers without an error', async () => {
+    const a = await api();
+    const report = await vscode.commands.executeCommand<vscode.Uri | undefined>('chimeraforge.openReport', fast);
+    assert.equal(report?.fsPath, join(reportsDir(), `Technical_Report_${fast.slice(2)}.md`));
+    await eventually('the report editor', () => (vscode.window.activeTextEditor?.document.uri.fsPath === report?.fsPath ? true : undefined));
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /^# Technical Report /);
+    const metaUri = await vscode.commands.executeCommand<vscode.Uri | undefined>('chimeraforge.openMeta', fast);
+    assert.equal(metaUri?.fsPath, join(reportsDir(), fast, 'meta.json'));
+    await eventually('the meta.json editor', () => (vscode.window.activeTextEditor?.document.uri.fsPath === metaUri?.fsPath ? true : undefined));
+    assert.equal((JSON.parse(vscode.window.activeTextEditor?.document.getText() ?? '{}') as Meta).id, fast);
+    const before = a.lastNotice();
+    await vscode.commands.executeCommand('chimeraforge.revealTr', fast);
+    assert.equal(a.lastNotice(), before, `reveal failed: ${a.lastNotice()?.text}`);
+  });
+
   it('Compare Runs writes the comparison under the newer TR and shows the compare view with the verdict', async () => {
     const a = await api();
     const r = await vscode.commands.executeCommand<CompareResult | undefined>('chimeraforge.compareRuns', `${fast}:base`, `${slow}:base`);

@@ -94,6 +94,32 @@ describe('experience: runs from the commands (extension host, real engine)', fun
     assert.equal(item.listing.counts?.planned, 30);
   });
 
+  it('Open Dashboard during a run shows the run so far (events replayed) and follows it to the end', async () => {
+    const a = await api();
+    // a panel from an earlier test may be open: close it so this one is created mid-run
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually('no dashboard panel', () => (a.dashboard.current() ? undefined : true));
+    await eng.configure({ paced: { tokensPerSec: 80, tokens: 24 } });
+    const file = experimentFile('watched-late', promptExperiment('Experience: dashboard opened late', ['base', 'warm'], 2));
+    let opened: Promise<unknown> | undefined;
+    const sub = a.onRunEvent((e) => {
+      if (e.type === 'run-finished' && e.done === 3 && !opened) opened = Promise.resolve(vscode.commands.executeCommand('chimeraforge.openDashboard'));
+    });
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('chimeraforge.runExperiment', { file, dashboard: false });
+    sub.dispose();
+    await opened;
+    await eng.configure({ paced: { tokensPerSec: 400, tokens: 16 } });
+    assert.equal(outcome?.status, 'complete');
+    const panel = a.dashboard.current();
+    assert.ok(panel, 'Open Dashboard opened no panel');
+    // the panel was created after run 3: it can only show 6/6 and the summary if the earlier events were replayed into it
+    assert.equal(panel.liveState.trId, outcome.trId);
+    assert.equal(panel.liveState.runs.length, 6);
+    const m = await panel.whenRendered((x) => x.view === 'live' && x.progress?.status === 'complete' && x.summaryRows > 0);
+    assert.deepEqual(m.progress, { done: 6, planned: 6, status: 'complete' });
+    assert.deepEqual(m.trIds, [outcome.trId]);
+  });
+
   it('an invalid experiment file is reported with the file and every JSON path, and nothing is written', async () => {
     const a = await api();
     const before = trDirs();
