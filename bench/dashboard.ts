@@ -2,15 +2,15 @@
 // drawing the TR view of a real 10,000-run TR (the host's loadTrView builds the init message, as the panel
 // does). Timed inside the page from posting `init` to the webview's `rendered` answer; that answer comes
 // after the webview's fixed 30 ms layout-settle timer, which is reported and included.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadTrView } from '../src/vscode/dashboard/trData';
-import type { RenderedMessage, ToWebview } from '../src/shared/protocol';
-import type { RunRecord } from '../src/core/types';
-import { writeRunsJsonl } from './scale';
+import { readRunsSync } from '../src/core/store/read';
+import type { RenderedMessage, ToWebview, TrViewData } from '../src/shared/protocol';
+import { readTemplate, writeRunsJsonl } from './scale';
 import { spreadOf, type Spread } from './lib/stats';
 
 export const SETTLE_MS = 30;
@@ -35,15 +35,34 @@ window.acquireVsCodeApi = () => ({
 </script>
 <script src="webview.js"></script></body></html>`;
 
+/**
+ * The TR view's per-call scatter thins each series to 3,000 points; the figure is about drawing 10,000,
+ * so that chart gets every counted call back (one point per run here), in the host's own payload.
+ */
+function unthinScatter(data: TrViewData, reports: string, trId: string, expected: number): void {
+  const fig = data.figures.find((f) => f.kind === 'chart' && f.id === 'ttft_vs_tps');
+  if (!fig || fig.kind !== 'chart') throw new Error(`dashboard: the TR view has no ttft_vs_tps chart (figures: ${data.figures.map((f) => f.id).join(', ')})`);
+  const points = new Map<string, { x: number; y: number }[]>();
+  for (const r of readRunsSync(join(reports, trId)).runs) {
+    const m = r.calls[0]?.metrics;
+    if (r.warmup || r.status !== 'ok' || !m || m.ttft_ms === null || m.decode_tps === null) continue;
+    points.set(r.variant, [...(points.get(r.variant) ?? []), { x: m.ttft_ms, y: m.decode_tps }]);
+  }
+  const datasets = (fig.config.data as { datasets: { label: string; data: unknown[] }[] }).datasets;
+  for (const ds of datasets) ds.data = points.get(ds.label.split(' (')[0]) ?? [];
+  const total = datasets.reduce((n, ds) => n + ds.data.length, 0);
+  if (total !== expected) throw new Error(`dashboard: the scatter holds ${total} points, expected ${expected}`);
+}
+
 export async function measureDashboard(templateTr: string, o: { reps: number; runs: number }, log: (s: string) => void): Promise<DashboardResult> {
   const root = mkdtempSync(join(tmpdir(), 'cf-bench-dash-'));
   try {
     const reports = join(root, 'reports');
     const trId = basename(templateTr);
     cpSync(templateTr, join(reports, trId), { recursive: true });
-    const first = readFileSync(join(templateTr, 'runs.jsonl'), 'utf8').split('\n')[0];
-    writeRunsJsonl(join(reports, trId, 'runs.jsonl'), JSON.parse(first) as RunRecord, o.runs);
+    writeRunsJsonl(join(reports, trId, 'runs.jsonl'), readTemplate(templateTr).run, o.runs);
     const data = loadTrView(reports, trId);
+    unthinScatter(data, reports, trId, o.runs);
     const init: ToWebview = { type: 'init', view: { kind: 'tr', trId, reportsDir: reports }, data: { kind: 'tr', tr: data } };
 
     const page = join(root, 'page');
@@ -63,6 +82,8 @@ export async function measureDashboard(templateTr: string, o: { reps: number; ru
       const p = await ctx.newPage();
       for (let rep = 0; rep < o.reps + 1; rep++) {
         await p.goto(pathToFileURL(join(page, 'index.html')).href);
+        const cdp = process.env.CF_BENCH_PROFILE && rep === o.reps ? await ctx.newCDPSession(p) : null;
+        if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
         const r = await p.evaluate(async (msg) => {
           // Runs in the page (no DOM types here): the window, typed as far as this needs.
           const w = globalThis as unknown as { __rendered: { at: number; m: { type: string } }[]; postMessage(m: unknown, target: string): void };
@@ -71,6 +92,7 @@ export async function measureDashboard(templateTr: string, o: { reps: number; ru
           while (w.__rendered.length === 0) await new Promise((res) => setTimeout(res, 1));
           return { ms: w.__rendered[0].at - t0, m: w.__rendered[0].m };
         }, init);
+        if (cdp) writeFileSync(process.env.CF_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
         if (r.m.type !== 'rendered') throw new Error(`dashboard: the webview answered ${JSON.stringify(r.m).slice(0, 300)}`);
         last = r.m as RenderedMessage;
         // The first load pays Chromium's cold start and code compilation once: kept out, as a warm-up.

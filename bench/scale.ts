@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { forEachRunSync } from '../src/core/report/runLines';
 import { mulberry32 } from '../src/core/experiment/plan';
 import { SummaryAccumulator } from '../src/core/stats/accumulator';
 import { forEachRun } from '../src/core/store/read';
@@ -18,9 +18,13 @@ export interface ScaleResult {
   runs: number;
   runs_jsonl_bytes: number;
   bytes_per_line: number;
+  /** forEachRun({ omitChunkTimes }) → SummaryAccumulator → finish(), ms. */
   summary_1m_runs_ms: Spread;
-  /** Where the summary's time goes (ms, one pass each): readline iteration alone, JSON.parse on top, accumulate + finish. */
-  parts_ms: { readline_lines: Spread; readline_parse: Spread };
+  /** The same summary parsing the chunk times too (forEachRun without the option), ms. */
+  summary_parsing_chunk_times_ms: Spread;
+  /** One pass each, ms: splitting the lines alone; the report's reader (forEachRunSync, full parse). */
+  split_lines_ms: number;
+  report_reader_summary_ms: number;
   trs: number;
   meta_json_bytes: number;
   list_1000_trs_ms: Spread;
@@ -64,22 +68,41 @@ export function writeRunsJsonl(file: string, template: RunRecord, count: number)
   return bytes;
 }
 
-async function readlineOnly(file: string, parse: boolean): Promise<number> {
+/** One pass over the file split as forEachRun splits it, lines decoded but not parsed (ms). */
+async function linesOnly(file: string): Promise<number> {
   const t0 = performance.now();
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of rl) {
-    if (parse) n += (JSON.parse(line) as RunRecord).run >= 0 ? 1 : 0;
-    else n += line.length > 0 ? 1 : 0;
+  let pending: Buffer[] = [];
+  const take = (b: Buffer): void => {
+    const line = b.toString('utf8');
+    n += line.length > 0 ? 1 : 0;
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
+      take(pending.length ? Buffer.concat([...pending, chunk.subarray(start, i)]) : chunk.subarray(start, i));
+      pending = [];
+      start = i + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
   }
   if (n === 0) throw new Error('scale: no lines read');
   return performance.now() - t0;
 }
 
-export async function summarizeStreamed(trDir: string): Promise<{ ms: number; summary: unknown; count: number }> {
+/** The report's reader (forEachRunSync, synchronous chunks) into the same accumulator. */
+function summarizeReportPath(trDir: string): number {
   const t0 = performance.now();
   const acc = new SummaryAccumulator(SUMMARY_OPTS);
-  const { count } = await forEachRun(trDir, (r) => acc.add(r));
+  forEachRunSync(join(trDir, 'runs.jsonl'), (r) => acc.add(r));
+  acc.finish();
+  return performance.now() - t0;
+}
+
+export async function summarizeStreamed(trDir: string, omitChunkTimes: boolean): Promise<{ ms: number; summary: unknown; count: number }> {
+  const t0 = performance.now();
+  const acc = new SummaryAccumulator(SUMMARY_OPTS);
+  const { count } = await forEachRun(trDir, (r) => acc.add(r), { omitChunkTimes });
   const summary = acc.finish();
   return { ms: performance.now() - t0, summary, count };
 }
@@ -93,16 +116,20 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
     const bytes = writeRunsJsonl(file, template.run, o.runs);
     log(`scale: wrote ${o.runs} runs, ${(bytes / 1e6).toFixed(0)} MB`);
     const summary: number[] = [];
-    const lines: number[] = [];
-    const parsed: number[] = [];
+    const full: number[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
-      const s = await summarizeStreamed(trDir);
-      if (s.count !== o.runs) throw new Error(`scale: summary saw ${s.count} runs, expected ${o.runs}`);
-      summary.push(s.ms);
-      lines.push(await readlineOnly(file, false));
-      parsed.push(await readlineOnly(file, true));
-      log(`scale rep ${rep + 1}: summary ${s.ms.toFixed(0)} ms (readline ${lines[rep].toFixed(0)} ms, + JSON.parse ${parsed[rep].toFixed(0)} ms)`);
+      // Alternate the order so that a warmer JIT or page cache does not favour one reading.
+      for (const omit of rep % 2 === 0 ? [true, false] : [false, true]) {
+        const r = await summarizeStreamed(trDir, omit);
+        if (r.count !== o.runs) throw new Error(`scale: summary saw ${r.count} runs, expected ${o.runs}`);
+        (omit ? summary : full).push(r.ms);
+      }
+      log(`scale rep ${rep + 1}: summary ${summary[rep].toFixed(0)} ms (parsing chunk times too: ${full[rep].toFixed(0)} ms)`);
     }
+    // Once each: where the time goes.
+    const split = await linesOnly(file);
+    const viaReport = summarizeReportPath(trDir);
+    log(`scale: split lines ${split.toFixed(0)} ms; report reader ${viaReport.toFixed(0)} ms`);
     rmSync(file);
 
     const reports = join(root, 'reports');
@@ -125,7 +152,9 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
       runs_jsonl_bytes: bytes,
       bytes_per_line: Math.round(bytes / o.runs),
       summary_1m_runs_ms: spreadOf(summary),
-      parts_ms: { readline_lines: spreadOf(lines), readline_parse: spreadOf(parsed) },
+      split_lines_ms: split,
+      summary_parsing_chunk_times_ms: spreadOf(full),
+      report_reader_summary_ms: viaReport,
       trs: o.trs,
       meta_json_bytes: statSync(join(reports, 'TR1', 'meta.json')).size,
       list_1000_trs_ms: spreadOf(list),
@@ -137,6 +166,8 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
 
 /** A real TR from the paced engine: two variants like a TR109 A/B, so meta.json carries a real summary. */
 export function readTemplate(trDir: string): { run: RunRecord; metaJson: string } {
-  const first = readFileSync(join(trDir, 'runs.jsonl'), 'utf8').split('\n')[0];
-  return { run: JSON.parse(first) as RunRecord, metaJson: readFileSync(join(trDir, 'meta.json'), 'utf8') };
+  const runs = readFileSync(join(trDir, 'runs.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RunRecord);
+  const measured = runs.find((r) => !r.warmup && r.status === 'ok' && r.valid);
+  if (!measured) throw new Error(`scale: no measured run in ${trDir}`);
+  return { run: measured, metaJson: readFileSync(join(trDir, 'meta.json'), 'utf8') };
 }

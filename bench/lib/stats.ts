@@ -86,7 +86,7 @@ export interface DriftRule {
 /** Why a step drifts off its schedule, or null when it holds it. `baseline` is the ramp's first step. */
 export function driftOf(step: RampStep, baseline: RampStep, rule: DriftRule): string | null {
   // Either way is off: a late first token with an on-time end reads as a rate above the schedule.
-  if (Math.abs(1 - step.rateRatio) > rule.maxRateLoss) return `decode rate ${round((step.rateRatio - 1) * 100, 2)}% off the schedule`;
+  if (Math.abs(1 - step.rateRatio) > rule.maxRateLoss + 1e-12) return `decode rate ${round((step.rateRatio - 1) * 100, 2)}% off the schedule`;
   const drift = step.ttftErrMsP99 - baseline.ttftErrMsP99;
   if (drift > rule.maxTtftDriftMs) return `ttft p99 error ${round(drift, 2)} ms above the lowest rate's`;
   return null;
