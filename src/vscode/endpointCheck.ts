@@ -1,6 +1,6 @@
 // Check Ollama Endpoints: every configured endpoint, into the log and a quick view the user can read.
 import * as vscode from 'vscode';
-import { checkEndpoint, endpointLines, memoryLine, type EndpointStatus } from './endpointReport';
+import { checkEndpoint, endpointLines, formatBytes, memoryLine, type EndpointStatus } from './endpointReport';
 import type { CommandServices } from './services';
 
 export async function checkEndpoints(s: CommandServices, opts?: { show?: boolean }): Promise<EndpointStatus[]> {
@@ -35,7 +35,7 @@ function showQuickView(results: EndpointStatus[]): void {
     }
     items.push({ label: `$(server) ${r.url}`, description: `Ollama ${r.version}`, detail: `${r.models.length} installed, ${r.loaded.length} loaded` });
     for (const m of r.loaded) items.push({ label: `$(${m.partialOffload ? 'warning' : 'pulse'}) ${m.name}`, description: 'loaded', detail: memoryLine(m) });
-    for (const m of r.models) items.push({ label: `$(package) ${m.name}`, description: [m.parameter_size, m.quantization_level].filter(Boolean).join(' · ') });
+    for (const m of r.models) items.push({ label: `$(package) ${m.name}`, description: [m.parameter_size, m.quantization_level, formatBytes(m.size)].filter(Boolean).join(' · ') });
   }
   qp.items = items;
   qp.onDidAccept(() => qp.hide());

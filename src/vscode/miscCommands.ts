@@ -14,19 +14,19 @@ export async function startLocalEngine(s: CommandServices, args?: StartEngineArg
     () => s.engine.start(args?.config ?? {}));
   const name = args?.useAsEndpoint;
   if (name) {
-    await useEndpoint(name, url);
+    await useEndpoint(s, name, url);
   } else if (args === undefined) {
     void vscode.window.showInformationMessage(`Chimeraforge: local engine at ${url} (model tiny:latest).`, 'Use as endpoint "default"').then((p) => {
-      if (p) void useEndpoint('default', url);
+      if (p) void useEndpoint(s, 'default', url);
     });
   }
   return url;
 }
 
-async function useEndpoint(name: string, url: string): Promise<void> {
-  const section = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const current = section.get<Record<string, string>>('endpoints') ?? {};
-  await section.update('endpoints', { ...current, [name]: url }, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+// Settings are read through config.ts; this only writes the one key back, with the endpoint added.
+async function useEndpoint(s: CommandServices, name: string, url: string): Promise<void> {
+  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(CONFIG_SECTION).update('endpoints', { ...s.config().endpoints, [name]: url }, target);
 }
 
 export async function stopLocalEngine(s: CommandServices): Promise<boolean> {

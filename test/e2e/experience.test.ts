@@ -156,17 +156,48 @@ describe('e2e experience: palette → template → live dashboard → explorer �
     await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'runs:' }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
     await wb.screenshot('experience-5-explorer');
 
-    // its report in the built-in markdown preview, from the item's context menu
+    // the item's context menu holds the TR actions; its report opens from the row's inline Preview Report action
     await tr.click({ button: 'right' });
-    const item = page.locator('.context-view .action-menu-item', { hasText: 'Preview Report' }).first();
-    await item.hover();
-    await item.press('Enter').catch(() => page.keyboard.press('Enter'));
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10_000 });
+    const actions = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
+    for (const want of ['Open Report', 'Preview Report', 'Open meta.json', 'Open in Dashboard', 'Compare Runs…', 'Mark Superseded…', 'Regenerate Report', 'Reveal in Explorer', 'Delete (Move to Trash)']) {
+      assert.ok(actions.includes(want), `context menu lacks ${want}: ${actions.join(', ')}`);
+    }
+    await wb.screenshot('experience-6-explorer-menu');
+    await page.keyboard.press('Escape');
+    await tr.hover();
+    await tr.locator('.action-label[aria-label="Preview Report"]').click();
     const preview = await waitFor('the report preview', async () => (await framesWith(page, '.markdown-body h1, body.vscode-body h1'))[0], 60_000, page);
     const h1 = await preview.locator('h1').first().innerText();
     assert.match(h1, /TR109-style agent A\/B/);
     const tables = await preview.locator('table').count();
     assert.ok(tables >= 1, 'the report preview shows no table');
-    await wb.screenshot('experience-6-report-preview');
+    await wb.screenshot('experience-7-report-preview');
     assert.ok(readdirSync(reports()).includes('Technical_Report_1.md'));
+  });
+
+  it('Check Ollama Endpoints shows each endpoint, its version, installed and loaded models in a quick view', async () => {
+    const page = wb.page;
+    await wb.runCommand('Chimeraforge: Check Ollama Endpoints');
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'Chimeraforge: Ollama endpoints' }).waitFor({ timeout: 30_000 });
+    const text = (await widget.innerText()).replace(/\u00a0/g, ' ');
+    assert.ok(text.includes(eng.url), text);
+    assert.match(text, /Ollama \d+\.\d+/);
+    assert.equal(await widget.locator('input').getAttribute('placeholder'), '1 of 1 endpoint(s) answer');
+    assert.match(text, /1 installed, 1 loaded/);
+    assert.match(text, /CPU only \(nothing in GPU memory\)/);
+    assert.match(text, /tiny:latest/);
+    await wb.screenshot('experience-8-endpoints');
+    await page.keyboard.press('Escape');
+  });
+
+  it('Start Local Engine in the installed .vsix says the engine comes with a development install only', async () => {
+    const page = wb.page;
+    await wb.runCommand('Chimeraforge: Start Local Engine');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'only available in a development install' });
+    await toast.waitFor({ timeout: 30_000 });
+    assert.match(await toast.innerText(), /What to do: install Ollama/);
   });
 });

@@ -166,6 +166,19 @@ describe('experience: runs from the commands (extension host, real engine)', fun
     await eng.configure({ paced: { tokensPerSec: 400, tokens: 16 } });
   });
 
+  it('the editor validates *.experiment.json with the contributed schema (jsonValidation)', async () => {
+    const file = experimentFile('typo', { title: 'typo', kind: 'prompt', prompts: ['x'], repetitions: 'five', warmups: 1 });
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const diags = await eventually('schema diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(doc.uri);
+      return d.length >= 2 ? d : undefined;
+    }, 30_000);
+    const at = (needle: string): vscode.Diagnostic | undefined => diags.find((d) => doc.getText(d.range).includes(needle));
+    assert.match(at('five')?.message ?? JSON.stringify(diags.map((d) => d.message)), /integer/i);
+    assert.match(at('warmups')?.message ?? JSON.stringify(diags.map((d) => d.message)), /not allowed/i);
+  });
+
   it('New from template copies a preset with the default model and endpoint, and it validates', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('chimeraforge.newFromTemplate', 'tr109-agent-ab');
     assert.ok(uri);
