@@ -177,6 +177,23 @@ describe('e2e experience: palette → template → live dashboard → explorer �
     assert.ok(readdirSync(reports()).includes('Technical_Report_1.md'));
   });
 
+  it('a workspace experiment picked from the palette, cancelled from its progress notification, leaves a cancelled TR', async () => {
+    const page = wb.page;
+    await wb.runCommand('Chimeraforge: Run Experiment…');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'tr109-agent-ab.experiment.json' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /TR2: [2-9]\/22 runs/ });
+    await progress.waitFor({ timeout: 60_000 });
+    await progress.hover();
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: /TR2 cancelled/ }).waitFor({ timeout: 60_000 });
+    const meta = JSON.parse(readFileSync(join(reports(), 'TR2', 'meta.json'), 'utf8')) as { status: string; counts: { completed: number; planned: number } };
+    assert.equal(meta.status, 'cancelled');
+    assert.ok(meta.counts.completed >= 2 && meta.counts.completed < 22, JSON.stringify(meta.counts));
+    await wb.screenshot('experience-8-cancelled');
+  });
+
   it('Check Ollama Endpoints shows each endpoint, its version, installed and loaded models in a quick view', async () => {
     const page = wb.page;
     await wb.runCommand('Chimeraforge: Check Ollama Endpoints');
@@ -189,7 +206,7 @@ describe('e2e experience: palette → template → live dashboard → explorer �
     assert.match(text, /1 installed, 1 loaded/);
     assert.match(text, /CPU only \(nothing in GPU memory\)/);
     assert.match(text, /tiny:latest/);
-    await wb.screenshot('experience-8-endpoints');
+    await wb.screenshot('experience-9-endpoints');
     await page.keyboard.press('Escape');
   });
 

@@ -3,6 +3,7 @@
 // cancel; an invalid file; Workspace Trust; templates and the experiment-file CodeLens.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineHandle } from '../../engine/api';
@@ -131,6 +132,25 @@ describe('experience: runs from the commands (extension host, real engine)', fun
     assert.equal(n.code, 'E_BAD_INPUT');
     assert.ok(n.text.includes(file), n.text);
     for (const path of ['repetitions', 'variants[0].options.num_ctx', 'order']) assert.ok(n.text.includes(`- ${path}: `), `${path} not named:\n${n.text}`);
+    assert.deepEqual(trDirs(), before);
+  });
+
+  it('an endpoint that does not answer: refused before anything is written, naming the endpoint and what to do', async () => {
+    const a = await api();
+    const before = trDirs();
+    const dead = await new Promise<number>((res) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => res(p));
+      });
+    });
+    const file = experimentFile('down', { ...promptExperiment('Experience: endpoint down', ['base'], 2), endpoints: { default: `http://127.0.0.1:${dead}` } });
+    const outcome = await vscode.commands.executeCommand('chimeraforge.runExperiment', { file, dashboard: false });
+    assert.equal(outcome, undefined);
+    const n = a.lastNotice('chimeraforge.runExperiment');
+    assert.equal(n?.code, 'E_UNREACHABLE');
+    assert.ok(n?.text.includes(`127.0.0.1:${dead}`), n?.text);
+    assert.match(n?.text ?? '', /what to do: /);
     assert.deepEqual(trDirs(), before);
   });
 
