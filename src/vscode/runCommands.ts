@@ -38,7 +38,8 @@ export async function runExperimentCommand(s: CommandServices, arg?: RunArgument
   file ??= await pickExperiment(s);
   if (!file) return undefined;
   const outcome = await s.runs.run({ file, ...opts });
-  offerResult(outcome);
+  if (outcome) offerResult(outcome);
+  else void vscode.window.showInformationMessage('Chimeraforge: run cancelled before it started; nothing was written.');
   return outcome;
 }
 

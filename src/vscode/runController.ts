@@ -1,7 +1,7 @@
 // One experiment at a time from this window: validate, run through the core with a cancellable
 // progress notification and a status bar item, stream events to the dashboard, then write the report.
 import * as vscode from 'vscode';
-import { ChimeraError, errorMessage } from '../core/errors';
+import { ChimeraError, errorMessage, isChimeraError } from '../core/errors';
 import type { RunnerEvent } from '../core/runner/events';
 import { runExperiment } from '../core/runner/runExperiment';
 import type { Counts, TrStatus } from '../core/types';
@@ -68,7 +68,8 @@ export class RunController extends Disposable {
     return true;
   }
 
-  async run(req: RunRequest): Promise<RunOutcome> {
+  /** The outcome, or undefined when it was cancelled before its TR directory existed (nothing written). */
+  async run(req: RunRequest): Promise<RunOutcome | undefined> {
     if (this.active) {
       throw new ChimeraError('E_BAD_INPUT', `a run is already in progress (${this.active.trId ?? this.active.file})`, {
         hint: 'wait for it to finish or run "Chimeraforge: Cancel Run"',
@@ -105,12 +106,20 @@ export class RunController extends Disposable {
                 this.events.fire(e);
               },
             });
+          } catch (e) {
+            // Cancelled during the preflight: no TR directory was made, so there is nothing to keep.
+            if (active.controller.signal.aborted && !active.trId && isChimeraError(e, 'E_ABORTED')) {
+              this.deps.log.info(`${req.file}: cancelled before the first run; nothing written`);
+              return undefined;
+            }
+            throw e;
           } finally {
             hook.dispose();
             view.dispose();
           }
         },
       );
+      if (!result) return undefined;
       const outcome: RunOutcome = { trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, reportFile: this.report(result.trDir, reportsDir) };
       this.deps.log.info(`${outcome.trId}: ${outcome.status} (${outcome.counts.completed} of ${outcome.counts.planned} runs done, ${outcome.counts.failed} failed) in ${outcome.trDir}`);
       this.deps.onFinished(outcome);

@@ -121,6 +121,29 @@ describe('experience: runs from the commands (extension host, real engine)', fun
     assert.deepEqual(m.trIds, [outcome.trId]);
   });
 
+  it('Cancel Run at once (during the preflight or the first run): nothing half-written, no error shown', async () => {
+    const a = await api();
+    const before = trDirs();
+    const noticed = a.lastNotice();
+    const file = experimentFile('cancel-at-once', promptExperiment('Experience: cancelled at once', ['base'], 5, 0));
+    const run = vscode.commands.executeCommand<RunOutcome | undefined>('chimeraforge.runExperiment', { file, dashboard: false });
+    await eventually('the run registered', () => a.running());
+    assert.equal(await vscode.commands.executeCommand('chimeraforge.cancelRun'), true);
+    const outcome = await run;
+    assert.equal(a.lastNotice(), noticed, `an error was shown: ${a.lastNotice()?.text}`);
+    const added = trDirs().filter((d) => !before.includes(d));
+    console.log(`      cancelled ${outcome === undefined ? 'in the preflight' : `after it (${outcome.trId}, ${runLines(outcome.trId).length} run recorded)`}`);
+    if (outcome === undefined) {
+      assert.deepEqual(added, [], 'cancelled in the preflight, yet a TR directory was made');
+    } else {
+      // the preflight was already over: a valid cancelled TR with at most the run in flight recorded
+      assert.deepEqual(added, [outcome.trId]);
+      assert.equal(outcome.status, 'cancelled');
+      assert.equal(meta(outcome.trId).status, 'cancelled');
+      assert.ok(runLines(outcome.trId).length <= 1);
+    }
+  });
+
   it('an invalid experiment file is reported with the file and every JSON path, and nothing is written', async () => {
     const a = await api();
     const before = trDirs();
