@@ -133,6 +133,10 @@ export async function callModel(input: CallInput): Promise<CallResult> {
   let failure: Classified | null = null;
 
   try {
+    // One microtask hop before sending: calls started together (a multi-agent barrier) all finish their
+    // set-up before the first fetch, so their sends are back to back and no call's TTFT clock runs while
+    // the others set up (bench: start skew and TTFT at 8–16 streams).
+    await null;
     if (guard.cancelled) throw new DOMException('cancelled before sending', 'AbortError');
     if (stream) {
       await guard.run(() => consumeStream(input, p, sendAtOf));

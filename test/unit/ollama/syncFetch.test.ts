@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { Ollama } from 'ollama';
 import { WireState, observingFetch, withWire } from '../../../src/core/ollama/wire';
+import { callModel } from '../../../src/core/ollama/call';
+import { createGatewayClient } from '../../../src/core/ollama/client';
 
 const line = (o: object): string => `${JSON.stringify(o)}\n`;
 const DONE = { model: 'm', created_at: '2026-01-01T00:00:00Z', response: '', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop' };
@@ -84,5 +86,28 @@ describe('gateway: withWire attaches a state to exactly the fetch made in its sy
     });
     assert.notEqual(first, null);
     assert.equal(st.sendAt, first);
+  });
+});
+
+describe('gateway: calls started together are all set up before the first is sent', () => {
+  it('no fetch happens inside the synchronous loop that starts them; each is sent afterwards', async () => {
+    const sentAfter: number[] = [];
+    let started = 0;
+    const client = createGatewayClient({
+      url: 'http://fake.invalid:11434',
+      fetch: async () => {
+        sentAfter.push(started);
+        return new Response(line(DONE), { status: 200, headers: { 'content-type': 'application/x-ndjson' } });
+      },
+    });
+    const calls = [];
+    for (let i = 0; i < 4; i++) {
+      calls.push(callModel({ client, model: 'm', api: 'generate', prompt: 'p', timeoutMs: 5000, runStartMs: 0 }));
+      started++;
+    }
+    assert.deepEqual(sentAfter, [], 'nothing was sent while the calls were being started');
+    const results = await Promise.all(calls);
+    assert.deepEqual(sentAfter, [4, 4, 4, 4]);
+    assert.deepEqual(results.map((r) => r.record.status), ['ok', 'ok', 'ok', 'ok']);
   });
 });
