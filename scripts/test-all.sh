@@ -17,6 +17,19 @@ summary() {
     printf '  %-12s %-5s %8.1f s\n' "${TIERS[$i]}" "${STATES[$i]}" "$(awk "BEGIN{print ${TIMES[$i]}/1000}")"
   done
   printf '  %-12s %-5s %8.1f s\n' total "$1" "$(awk "BEGIN{print $total/1000}")"
+  echo "all tiers: $PASSED passed, $FAILED failed"
+}
+
+# Test counts of every tier, summed into one closing line "N passed, N failed" (mocha prints
+# "N passing"/"N failing"; the extension-host suite prints "N passed, N failed" itself).
+PASSED=0
+FAILED=0
+LOG="$(mktemp)"
+count_tests() {
+  local p f
+  p=$(grep -aoE '^ *[0-9]+ passing' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END{print s+0}')
+  f=$(grep -aoE '^ *[0-9]+ failing' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END{print s+0}')
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 }
 
 tier() {
@@ -24,8 +37,9 @@ tier() {
   echo
   echo "══ $name: $*"
   local t0=$(date +%s%N)
-  "$@"
-  local rc=$?
+  "$@" 2>&1 | tee "$LOG"
+  local rc=${PIPESTATUS[0]}
+  count_tests
   TIERS+=("$name")
   TIMES+=($(( ($(date +%s%N) - t0) / 1000000 )))
   if [ "$rc" -ne 0 ]; then
