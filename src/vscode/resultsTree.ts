@@ -33,7 +33,7 @@ export class ResultsTree extends Disposable implements vscode.TreeDataProvider<T
 
   constructor(private readonly reportsDir: () => string, private readonly log: Logger, private readonly debounceMs = 300) {
     super();
-    this._register(vscode.window.createTreeView(ResultsTree.viewId, { treeDataProvider: this, showCollapseAll: false }));
+    this._register(vscode.window.createTreeView(ResultsTree.viewId, { treeDataProvider: this, showCollapseAll: false, canSelectMany: true }));
     this.watch();
     this._register({ dispose: () => { clearTimeout(this.timer); this.watcher?.dispose(); } });
   }

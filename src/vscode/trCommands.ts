@@ -71,6 +71,11 @@ async function pickGroup(s: CommandServices, arg: unknown, placeHolder: string):
 
 /** Compares two TRs/variants (the CI of the difference, the verdict), writes it like `chimeraforge compare`, shows it. */
 export async function compareRuns(s: CommandServices, a?: unknown, b?: unknown, metric?: string): Promise<CompareResult | undefined> {
+  // From the explorer with two TRs selected, VS Code passes (clicked item, [selected items]).
+  if (Array.isArray(b)) {
+    const other = b.filter(isTrNode).find((n) => !isTrNode(a) || n.listing.id !== a.listing.id);
+    b = b.length === 2 ? other : undefined;
+  }
   const ga = await pickGroup(s, a, 'First TR (the reference)');
   if (!ga) return undefined;
   const gb = await pickGroup(s, b, `Compare ${ga.tr}${ga.variant ? `:${ga.variant}` : ''} with…`);
@@ -86,6 +91,7 @@ export async function compareRuns(s: CommandServices, a?: unknown, b?: unknown, 
 
 /** Marks OLD superseded by NEW with a reason; arguments (old, new, reason) skip the prompts. */
 export async function markSuperseded(s: CommandServices, oldArg?: unknown, newArg?: unknown, reasonArg?: string): Promise<SupersedeResult | undefined> {
+  if (Array.isArray(newArg)) newArg = undefined; // the explorer's selection: ask which TR supersedes
   const reportsDir = s.reportsDir();
   const old = await resolveTr(oldArg, reportsDir, 'TR that is superseded (the older result)', (t) => t.error === undefined);
   if (!old) return undefined;
@@ -148,7 +154,8 @@ export async function revealTr(s: CommandServices, arg?: unknown): Promise<void>
 }
 
 /** Moves a TR directory and its report to the trash after a modal confirmation ({confirmed: true} skips it). */
-export async function deleteTr(s: CommandServices, arg?: unknown, opts?: { confirmed?: boolean }): Promise<boolean> {
+export async function deleteTr(s: CommandServices, arg?: unknown, opts?: { confirmed?: boolean } | unknown[]): Promise<boolean> {
+  if (Array.isArray(opts)) opts = undefined; // the explorer's selection; one TR at a time
   const reportsDir = s.reportsDir();
   const ref = await resolveTr(arg, reportsDir, 'TR to delete');
   if (!ref) return false;

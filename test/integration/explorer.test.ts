@@ -123,6 +123,11 @@ describe('experience: results explorer and TR commands (extension host, real eng
     const m = await panel.whenRendered((x) => x.view === 'compare' && x.trIds.join() === `${fast},${slow}`);
     assert.match(m.verdict ?? '', /slower/);
     assert.ok(m.figures.some((f) => f.nonEmpty));
+    // from the explorer with both items selected: VS Code passes (clicked item, [selection])
+    const nodes = [await item(fast), await item(slow)];
+    const again = await vscode.commands.executeCommand<CompareResult | undefined>('chimeraforge.compareRuns', nodes[0], nodes);
+    assert.deepEqual([again?.comparison.a, again?.comparison.b], [`${fast}:base`, `${slow}:base`]);
+    assert.equal(again?.mdFile, r.mdFile);
   });
 
   it('Mark Superseded records the lineage and the explorer shows "superseded by"', async () => {

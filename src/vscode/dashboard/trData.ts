@@ -12,21 +12,10 @@ import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
 import type { Meta, RunRecord } from '../../core/types';
 import type { OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import { figurePayload } from './figures';
+import { isRecord, sweepOfMeta } from '../../core/store/metaExperiment';
 
 export const MAX_OUTPUT_SAMPLES = 3;
 export const MAX_OUTPUT_CHARS = 4000;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
-  const s = meta.experiment.sweep;
-  if (!isRecord(s)) return undefined;
-  const out: Record<string, unknown[]> = {};
-  for (const [k, v] of Object.entries(s)) if (Array.isArray(v)) out[k] = v;
-  return Object.keys(out).length ? out : undefined;
-}
 
 function optionsText(o: Record<string, unknown>): string {
   const parts = Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
@@ -93,7 +82,7 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     variants: summary.variants.map(variantRow),
     multiAgent: maRows,
     comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
-    figures: chartsFor({ summary, runs, sweep: sweepOf(meta) }).map(figurePayload),
+    figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta) }).map(figurePayload),
     outputs: outputSamples(dir, runs),
     notes: [...(meta.notes ?? [])],
     supersededBy: meta.supersededBy ?? null,
