@@ -5,6 +5,7 @@
 // the body). So a slow but steady stream never times out, a stalled one does after `timeoutMs` of
 // silence. For a non-streamed request the server sends headers only when generation is done, so
 // there the limit covers the whole generation.
+import { setMaxListeners } from 'node:events';
 import type { GatewayClient } from './client';
 import { WireState, withWire } from './wire';
 
@@ -34,6 +35,9 @@ export class RequestGuard {
     this.timeoutMs = opts.timeoutMs > 0 ? opts.timeoutMs : Number.POSITIVE_INFINITY;
     this.state = new WireState(client.clock.now, this.controller.signal, opts.ndjson);
     this.sources = [client.signal, ...(opts.signal ? [opts.signal] : [])];
+    // Every concurrent call listens to the run's and the client's signal: 11+ agents are by design, not a
+    // leak, so Node's MaxListenersExceededWarning (printed on stderr) is switched off for these signals.
+    setMaxListeners(0, ...this.sources);
     for (const s of this.sources) {
       if (s.aborted) this.abort('cancel');
       else s.addEventListener('abort', this.onAbort, { once: true });

@@ -111,3 +111,21 @@ describe('gateway: calls started together are all set up before the first is sen
     assert.deepEqual(results.map((r) => r.record.status), ['ok', 'ok', 'ok', 'ok']);
   });
 });
+
+describe('gateway: many concurrent calls on one run signal', () => {
+  it('print no MaxListenersExceededWarning (16 calls share the run and client signals)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w.name); };
+    process.on('warning', onWarning);
+    try {
+      const client = createGatewayClient({ url: 'http://fake.invalid:11434', fetch: async () => new Response(line(DONE), { status: 200 }) });
+      const run = new AbortController();
+      const results = await Promise.all(Array.from({ length: 16 }, () => callModel({ client, model: 'm', api: 'generate', prompt: 'p', timeoutMs: 5000, runStartMs: 0, signal: run.signal })));
+      assert.equal(results.filter((r) => r.record.status === 'ok').length, 16);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+});
