@@ -54,6 +54,8 @@ export class RunController extends Disposable {
     this.status = this._register(vscode.window.createStatusBarItem('chimeraforge.run', vscode.StatusBarAlignment.Left, 50));
     this.status.name = 'Chimeraforge run';
     this._register(this.events);
+    // Deactivation (window closing, extension host restart) mid-run: abort, so the TR ends as cancelled.
+    this._register({ dispose: () => this.active?.controller.abort(new DOMException('the extension is shutting down', 'AbortError')) });
   }
 
   get running(): { file: string; trId?: string } | undefined {
