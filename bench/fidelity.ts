@@ -5,7 +5,7 @@ import { bareErrors, bareStreams, runnerErrors, runnerStreams, type Schedule } f
 import { dashboardSink } from './lib/dashboardSink';
 import { errorP99, spreadOf, type Spread } from './lib/stats';
 
-export const FIDELITY_SCHEDULE: Schedule = { ttftMs: 20, tps: 250, tokens: 128 };
+export const FIDELITY_SCHEDULE: Schedule = { ttftMs: 20, tps: 250, tokens: 96 };
 
 export interface FidelityAt {
   calls_per_rep: number;
@@ -26,11 +26,12 @@ const COMPARED = 'runner: CallRecord.metrics.ttft_ms (send → first content chu
   + 'bare: the same quantities from a fetch + NDJSON split + JSON.parse reader on the same schedule in the same repetition. '
   + 'Both include the engine timer error and HTTP loopback; harness_ttft_err_ms = runner − bare.';
 
-export async function measureFidelity(url: string, o: { reps: number; callsPerRep: number }, log: (s: string) => void): Promise<FidelityResult> {
+/** `runsPerRep[n]`: runs of n concurrent streams per repetition (one stream: sequential calls). */
+export async function measureFidelity(url: string, o: { reps: number; runsPerRep: Record<1 | 8, number> }, log: (s: string) => void): Promise<FidelityResult> {
   const s = FIDELITY_SCHEDULE;
   const streams: Record<string, FidelityAt> = {};
-  for (const n of [1, 8]) {
-    const runs = Math.max(1, Math.round(o.callsPerRep / n));
+  for (const n of [1, 8] as const) {
+    const runs = o.runsPerRep[n];
     // Warm both paths (JIT, connections) before anything is kept.
     await runnerStreams(url, n, 1, s);
     await bareStreams(url, n, 1, s);
