@@ -123,6 +123,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     ...(x.system ? { system: x.system } : {}),
     prompts: readPrompts(x, baseDir),
     variants,
+    ...(x.sweep ? { sweep: x.sweep } : {}),
     repetitions: x.repetitions ?? DEFAULTS.repetitions,
     warmup: x.warmup ?? DEFAULTS.warmup,
     order: x.order ?? DEFAULTS.order,

@@ -80,6 +80,8 @@ export interface NormalizedExperiment {
   system?: string;
   prompts: string[];
   variants: NormalizedVariant[];
+  /** The sweep as written (its variants are already in `variants`); kept so reports can draw the grid. */
+  sweep?: Record<string, (number | string | boolean)[]>;
   repetitions: number;
   warmup: number;
   order: RunOrder;

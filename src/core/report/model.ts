@@ -4,6 +4,7 @@ import type { RunSummary } from '../stats/summaryTypes';
 import type { CorruptLine } from '../store/read';
 import type { Meta, ShownStatus } from '../types';
 import type { RunFacts } from './digest';
+import { isRecord } from '../store/metaExperiment';
 
 export interface ReportFigure {
   /** Path of the PNG relative to the report file (forward slashes). */
@@ -33,9 +34,8 @@ export interface ReportInput {
   modelOutput: ModelOutputExcerpt | null;
 }
 
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+
+export { isRecord };
 
 export function records(x: unknown): Record<string, unknown>[] {
   return Array.isArray(x) ? x.filter(isRecord) : [];

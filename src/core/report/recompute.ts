@@ -4,13 +4,10 @@
 import { buildSummary } from '../stats/accumulator';
 import type { RunSummary, SummaryOptions, VariantSpec } from '../stats/summaryTypes';
 import type { Comparison, Meta, RunRecord } from '../types';
+import { isRecord } from '../store/metaExperiment';
 
 /** Marks a comparison written by `chimeraforge compare` (kept when the summary is recomputed). */
 export const COMPARE_SOURCE = 'compare';
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** The buildSummary options of a TR, from the normalized experiment stored in meta.json. */
 export function summaryOptionsOf(meta: Meta): SummaryOptions {

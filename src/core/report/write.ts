@@ -11,6 +11,7 @@ import { metaPath, readMeta, runsPath, shownStatus, type CorruptLine } from '../
 import { reportFileName } from '../store/trId';
 import type { Meta, ShownStatus } from '../types';
 import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
+import { sweepOfMeta } from '../store/metaExperiment';
 import { RunDigest, type OutputPick } from './digest';
 import { forEachRunSync } from './runLines';
 import { renderReport } from './render';
@@ -71,14 +72,6 @@ function modelsOf(meta: Meta): ((variant: string) => string) | undefined {
   return (variant) => map.get(variant) ?? '';
 }
 
-function sweepOf(meta: Meta): Record<string, unknown[]> | undefined {
-  const s = meta.experiment.sweep;
-  if (!isRecord(s)) return undefined;
-  const out: Record<string, unknown[]> = {};
-  for (const [k, v] of Object.entries(s)) if (Array.isArray(v)) out[k] = v;
-  return Object.keys(out).length ? out : undefined;
-}
-
 /** Everything a report needs, computed from the raw runs; with renderCharts the PNGs are (re)written. */
 export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string; corrupt: CorruptLine[] } {
   const dir = resolve(trDir);
@@ -88,7 +81,7 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const digest = new RunDigest(meta);
   const { corrupt } = forEachRunSync(runsPath(dir), (r) => digest.add(r));
   const { summary, facts, sample, output } = digest.finish();
-  const defs = chartsFor({ summary, runs: sample, sweep: sweepOf(meta), modelOf: modelsOf(meta) });
+  const defs = chartsFor({ summary, runs: sample, sweep: sweepOfMeta(meta), modelOf: modelsOf(meta) });
   // Without rendering, the figures already on disk are referenced (same titles, same markdown).
   const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);

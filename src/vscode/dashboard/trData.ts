@@ -9,10 +9,10 @@ import { metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
 import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
 import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
-import type { Meta, RunRecord } from '../../core/types';
+import type { RunRecord } from '../../core/types';
 import type { OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import { figurePayload } from './figures';
-import { isRecord, sweepOfMeta } from '../../core/store/metaExperiment';
+import { sweepOfMeta } from '../../core/store/metaExperiment';
 
 export const MAX_OUTPUT_SAMPLES = 3;
 export const MAX_OUTPUT_CHARS = 4000;

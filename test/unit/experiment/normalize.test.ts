@@ -32,6 +32,7 @@ describe('experiment normalisation', () => {
   it('appends sweep variants after declared ones and refuses a name produced twice', () => {
     const n = normalizeExperiment({ title: 't', kind: 'prompt', prompts: ['p'], variants: [{ name: 'baseline' }], sweep: { num_gpu: [60], num_ctx: [256, 512] } });
     assert.deepEqual(n.variants.map((v) => [v.name, v.source]), [['baseline', 'declared'], ['gpu60_ctx256', 'sweep'], ['gpu60_ctx512', 'sweep']]);
+    assert.deepEqual(n.sweep, { num_gpu: [60], num_ctx: [256, 512] }, 'the sweep as written is kept for reports');
     assert.throws(() => normalizeExperiment({ title: 't', kind: 'prompt', prompts: ['p'], variants: [{ name: 'gpu60' }], sweep: { num_gpu: [60] } }), /produced twice/);
   });
 
