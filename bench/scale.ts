@@ -7,7 +7,7 @@ import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachRunSync } from '../src/core/report/runLines';
-import { mulberry32 } from '../src/core/experiment/plan';
+import { mulberry32 } from '../src/core/random';
 import { SummaryAccumulator } from '../src/core/stats/accumulator';
 import { forEachRun } from '../src/core/store/read';
 import { listTrs } from '../src/core/store/list';

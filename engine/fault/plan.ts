@@ -1,7 +1,7 @@
 // Which inference requests a fault-mode engine breaks: after N good ones, for `count` of them, or with a
 // seeded probability. Requests it does not break are served like paced mode.
 import type { FaultConfig, FaultKind } from '../config';
-import { mulberry32 } from '../prng';
+import { mulberry32 } from '../../src/core/random';
 
 export const INJECTED_500 = 'llama runner process has terminated: injected fault (chimeraforge fault mode)';
 export const INJECTED_MIDSTREAM = 'an error was encountered while running the model: injected mid-stream fault (chimeraforge fault mode)';

@@ -1,7 +1,7 @@
 // A tiny llama-architecture model with deterministic random weights (seeded PRNG: same bytes every run).
 // Readable output: residual channel 0 carries a constant, and the output layer reads it as a bias that
 // favours printable tokens, disfavours raw bytes/control tokens, and sets the EOS tendency (eosBias).
-import { mulberry32 } from '../prng';
+import { mulberry32 } from '../../src/core/random';
 import { GGUF_TYPE, writeGguf, type GgufTensor, type GgufValue } from './writer';
 import { buildVocab } from './vocab';
 

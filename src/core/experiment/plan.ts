@@ -2,6 +2,7 @@
 // wherever consecutive runs differ in load-time options (a model reload would otherwise be measured).
 import type { OllamaOptions } from '../types';
 import type { NormalizedExperiment, NormalizedVariant } from './types';
+import { mulberry32 } from '../random';
 
 /** Options that change the loaded runner: a different value forces Ollama to reload the model. */
 export const LOAD_TIME_OPTIONS = ['num_ctx', 'num_batch', 'num_gpu', 'main_gpu', 'use_mmap', 'use_mlock', 'num_thread', 'draft_num_predict', 'low_vram'] as const;
@@ -20,18 +21,6 @@ export interface PlannedRun {
   promptIndex: number;
   /** multi-agent sequential baseline: this run executes only the named agent, alone. */
   soloAgent?: string;
-}
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same random order on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], seed: number): T[] {

@@ -3,7 +3,7 @@
 // the log scale, Hedges' g, and a seeded percentile bootstrap of the difference of means.
 import { meanAndVariance, quantileSorted } from './describe.js';
 import { tQuantile, tTwoSidedP } from './distributions.js';
-import { seededRandom } from './random.js';
+import { mulberry32 } from '../random';
 
 export interface GroupMoments {
   n: number;
@@ -91,7 +91,7 @@ export interface BootstrapOptions {
  */
 export function bootstrapDiffCi95(a: ArrayLike<number>, b: ArrayLike<number>, opts: BootstrapOptions = {}): [number, number] {
   const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
-  const rand = seededRandom(opts.seed ?? BOOTSTRAP_SEED);
+  const rand = mulberry32(opts.seed ?? BOOTSTRAP_SEED);
   const diffs = new Float64Array(resamples);
   const resampleMean = (xs: ArrayLike<number>): number => {
     let sum = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildPlan, mulberry32, type PlannedRun } from '../../../src/core/experiment/plan';
+import { buildPlan, type PlannedRun } from '../../../src/core/experiment/plan';
+import { mulberry32 } from '../../../src/core/random';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import type { ExperimentFile } from '../../../src/core/experiment/types';
 

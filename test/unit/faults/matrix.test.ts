@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle, type FaultConfig, type PacedConfig } from '../../../engine/api';
-import { mulberry32 } from '../../../engine/prng';
+import { mulberry32 } from '../../../src/core/random';
 import type { ErrorCode } from '../../../src/core/errors';
 import { makeWorkspace } from '../../helpers/workspace';
 import { EnginePool } from '../ollama/engineHarness';
