@@ -123,6 +123,25 @@ export interface CommandRunMetrics {
   samples?: number;
 }
 
+/** GPU maxima over the nvidia-smi samples taken during one run (all GPUs together). */
+export interface GpuRunSummary {
+  samples: number;
+  util_max_pct: number | null;
+  mem_used_max_mb: number | null;
+  temp_max_c: number | null;
+  power_max_w: number | null;
+}
+
+/** One model in Ollama's /api/ps right after a run. */
+export interface LoadedModelSample {
+  endpoint: string;
+  name: string;
+  size: number;
+  size_vram: number;
+  offload: 'none' | 'partial' | 'full';
+  context_length: number | null;
+}
+
 export interface RunRecord {
   run: number;
   variant: string;
@@ -146,6 +165,10 @@ export interface RunRecord {
   /** Solo (sequential-baseline) runs of one agent in a multi-agent experiment. */
   soloAgent?: string;
   command?: CommandRunMetrics;
+  /** nvidia-smi maxima during this run (when a GPU answered). */
+  gpu?: GpuRunSummary;
+  /** Ollama /api/ps right after this run: model memory, VRAM part, partial offload. */
+  loadedModels?: LoadedModelSample[];
   /** Values the original program stored itself (imports only). */
   original?: Record<string, unknown>;
 }

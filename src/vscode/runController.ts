@@ -99,6 +99,7 @@ export class RunController extends Disposable {
               ...(req.tr ? { tr: req.tr } : {}),
               signal: active.controller.signal,
               trusted: vscode.workspace.isTrusted,
+              gpuSampling: cfg.gpuSampling,
               log: this.deps.log,
               command: cliCommand(req.file, workspaceDir, reportsDir, x.endpoints),
               onEvent: (e) => {

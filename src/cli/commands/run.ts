@@ -10,7 +10,7 @@ import { Progress } from '../progress';
 import { abortOnSignals } from '../signals';
 import { reportAfterRun } from './report';
 
-interface RunCliOptions { reportsDir: string; tr?: string; endpoint: string[]; json?: boolean; workspace?: string }
+interface RunCliOptions { reportsDir: string; tr?: string; endpoint: string[]; json?: boolean; workspace?: string; gpuSampling: boolean }
 
 /** --endpoint NAME=URL (repeatable). */
 export function parseEndpointFlags(flags: string[]): Record<string, string> {
@@ -44,7 +44,7 @@ async function run(file: string, o: RunCliOptions): Promise<void> {
   try {
     const result = await runExperiment(x, {
       reportsDir: resolve(o.reportsDir), ...(o.tr ? { tr: o.tr } : {}), signal: ac.signal, onEvent: progress.onEvent,
-      command: commandLine(file, o), trusted: true,
+      command: commandLine(file, o), trusted: true, gpuSampling: o.gpuSampling,
     });
     finishRun(result, o, progress);
   } finally {
@@ -70,5 +70,6 @@ export function registerRunCommand(program: Command): void {
     .option('--endpoint <name=url>', 'override or add an endpoint (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--workspace <dir>', 'folder the workflow inputs are relative to (default: the current directory)')
     .option('--json', 'print one JSON result object on stdout')
+    .option('--no-gpu-sampling', 'do not sample nvidia-smi during runs nor /api/ps after each run')
     .action(run);
 }

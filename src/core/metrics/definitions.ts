@@ -37,6 +37,11 @@ export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   'stages.report': 'Report stage duration (ms): the report LLM call(s), client side.',
   'stages.total': 'Total workflow duration (ms): first stage start → last stage end.',
   files_ingested: 'Number of input files read by the workflow. A run that ingested 0 files while inputs were configured is invalid.',
+  'gpu.util_max_pct': 'Highest GPU utilisation (%) among the nvidia-smi samples taken during the run (every 1 s, all GPUs; gpu.jsonl holds every sample). Absent without nvidia-smi.',
+  'gpu.mem_used_max_mb': 'Highest GPU memory in use (MiB) among the nvidia-smi samples taken during the run.',
+  'gpu.temp_max_c': 'Highest GPU temperature (°C) among the nvidia-smi samples taken during the run.',
+  'gpu.power_max_w': 'Highest GPU power draw (W) among the nvidia-smi samples taken during the run.',
+  loaded_models: "Ollama /api/ps right after the run, per endpoint: size (bytes, the runner's memory estimate), size_vram (bytes on the GPU), offload none | partial (0 < size_vram < size) | full.",
 };
 
 /** Multi-agent run metrics (PRODUCT.md §2.2). */

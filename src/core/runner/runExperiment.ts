@@ -18,6 +18,7 @@ import { TokenBatcher, type EventSink } from './events';
 import { preflightAll } from './preflightAll';
 import { unloadForRun } from './unload';
 import { executorFor } from './kinds/registry';
+import { GpuSampler, sampleLoadedModels } from './resources';
 import type { RunOutcome } from './kinds/types';
 
 export interface RunOptions {
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** The exact command that re-runs this experiment, for the report's reproducibility section. */
   command?: string;
   fetch?: typeof fetch;
+  /** Sample nvidia-smi every second while running (when it answers) and /api/ps after each run. Default true. */
+  gpuSampling?: boolean;
 }
 
 export interface RunResult { trId: string; trDir: string; status: TrStatus; meta: Meta; runs: RunRecord[] }
@@ -92,6 +95,8 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
   emit({ type: 'experiment-started', trId: writer.id, trDir: writer.dir, title: x.title, kind: x.kind, planned: plan.length, variants: x.variants.map((v) => v.name), agents: (x.agents ?? []).map((a) => a.name) });
 
+  const sampling = opts.gpuSampling !== false;
+  const gpu = sampling ? await GpuSampler.start(writer.dir, clock) : null;
   const batcher = new TokenBatcher(emit);
   const execute = executorFor(x.kind, opts.reportsDir);
   const runs: RunRecord[] = [];
@@ -119,6 +124,9 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
         ctx.dispose();
       }
       const record = recordOf(p, startedAt, outcome);
+      const gpuRun = gpu?.summaryBetween(ctx.runStartMs, clock.now());
+      if (gpuRun) record.gpu = gpuRun;
+      if (sampling && record.status !== 'cancelled') record.loadedModels = await sampleLoadedModels(x, clock);
       runs.push(record);
       writer.addRun(record);
       if (record.status === 'failed') log.warn(`run ${p.index} (${p.variant}) failed: ${record.error}`);
@@ -138,6 +146,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     }
   } finally {
     batcher.dispose();
+    gpu?.stop();
   }
   const summary = buildSummary(runs, { kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed });
   const status = finalStatus(cancelled, runs);

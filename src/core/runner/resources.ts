@@ -1,0 +1,92 @@
+// Resource samples around runs (PRODUCT.md §3 "Memory"): nvidia-smi every second while the experiment
+// runs (when the binary answers; written to gpu.jsonl, per-run maxima on the run record), and Ollama's
+// /api/ps after each run (model memory, VRAM part, partial offload).
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGatewayClient } from '../ollama/client';
+import { listLoaded } from '../ollama/endpoint';
+import { sampleGpus, type GpuSample } from '../store/environment';
+import type { NormalizedExperiment } from '../experiment/types';
+import type { Clock } from '../ports';
+import type { GpuRunSummary, LoadedModelSample } from '../types';
+import { modelsByEndpoint } from './preflightAll';
+
+export const GPU_SAMPLE_INTERVAL_MS = 1000;
+
+function max(values: (number | undefined)[]): number | null {
+  const v = values.filter((x): x is number => typeof x === 'number');
+  return v.length ? Math.max(...v) : null;
+}
+
+/** Periodic nvidia-smi sampling; `start` returns null when nvidia-smi is absent (no GPU is not an error). */
+export class GpuSampler {
+  private readonly samples: { t: number; gpus: GpuSample[] }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  private constructor(private readonly file: string, private readonly clock: Clock, private readonly intervalMs: number, private readonly probe: () => Promise<GpuSample[]>) {}
+
+  static async start(trDir: string, clock: Clock, intervalMs = GPU_SAMPLE_INTERVAL_MS, probe: () => Promise<GpuSample[]> = () => sampleGpus()): Promise<GpuSampler | null> {
+    const first = await probe();
+    if (first.length === 0) return null;
+    const s = new GpuSampler(join(trDir, 'gpu.jsonl'), clock, intervalMs, probe);
+    s.record(first);
+    s.timer = setInterval(() => void s.tick(), intervalMs);
+    s.timer.unref();
+    return s;
+  }
+
+  private record(gpus: GpuSample[]): void {
+    const t = this.clock.now();
+    this.samples.push({ t, gpus });
+    appendFileSync(this.file, `${JSON.stringify({ at: this.clock.isoNow(), gpus })}\n`);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return; // a slow nvidia-smi never stacks up calls
+    this.busy = true;
+    try {
+      const gpus = await this.probe();
+      if (gpus.length) this.record(gpus);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Maxima over the samples taken between two monotonic times (a run), all GPUs together. */
+  summaryBetween(t0: number, t1: number): GpuRunSummary | null {
+    const inRun = this.samples.filter((s) => s.t >= t0 - this.intervalMs && s.t <= t1);
+    if (inRun.length === 0) return null;
+    const gpus = inRun.flatMap((s) => s.gpus);
+    return {
+      samples: inRun.length,
+      util_max_pct: max(gpus.map((g) => g.utilizationPct)),
+      mem_used_max_mb: max(gpus.map((g) => g.memoryUsedMb)),
+      temp_max_c: max(gpus.map((g) => g.temperatureC)),
+      power_max_w: max(gpus.map((g) => g.powerW)),
+    };
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+/** /api/ps of every endpoint the experiment uses, right after a run; failures are skipped (never fail a run). */
+export async function sampleLoadedModels(x: NormalizedExperiment, clock: Clock): Promise<LoadedModelSample[]> {
+  const out: LoadedModelSample[] = [];
+  for (const name of modelsByEndpoint(x).keys()) {
+    const client = createGatewayClient({ url: x.endpoints[name], name, clock });
+    try {
+      for (const m of await listLoaded(client, { timeoutMs: 2000 })) {
+        out.push({ endpoint: name, name: m.name, size: m.size, size_vram: m.size_vram, offload: m.offload, context_length: m.context_length });
+      }
+    } catch {
+      // an endpoint that does not answer /api/ps now is reported by the next call, not here
+    } finally {
+      client.abort();
+    }
+  }
+  return out;
+}
