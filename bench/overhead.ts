@@ -11,8 +11,8 @@ import { bareStreams, runnerStreams, type Schedule } from './lib/paced';
 import { dashboardSink } from './lib/dashboardSink';
 import { median, spreadOf, type Spread } from './lib/stats';
 
-export const OVERHEAD_SCHEDULE: Schedule = { ttftMs: 5, tps: 2000, tokens: 2000 };
-const STREAMS = 8;
+export const OVERHEAD_SCHEDULE: Schedule = { ttftMs: 5, tps: 500, tokens: 1000 };
+const STREAMS = 16;
 const FIXED: Schedule = { ttftMs: 1, tps: 1000, tokens: 1 };
 
 export interface OverheadResult {
