@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       engine = await startEngine({ mode: 'paced', parallel: 16 });
       const url = engine.url;
       await measure('fidelity', () => measureFidelity(url, quick ? { reps: 2, runsPerRep: { 1: 5, 8: 2 } } : { reps: 4, runsPerRep: { 1: 10, 8: 4 } }, log));
-      await measure('overhead', () => measureOverhead(url, quick ? { reps: 4, runsPerRep: 1 } : { reps: 8, runsPerRep: 1 }, log));
+      await measure('overhead', () => measureOverhead(url, quick ? { reps: 4, runsPerRep: 1 } : { reps: 12, runsPerRep: 1 }, log));
       await measure('throughput', () => measureThroughput(url, quick ? { reps: 1, streamSeconds: 0.5 } : { reps: 3, streamSeconds: 1 }, log));
       await measure('skew', () => measureSkew(url, quick ? { reps: 2, runsPerRep: 5 } : { reps: 3, runsPerRep: 20 }, log));
       const template = wanted('scale') || wanted('dashboard') ? await pacedTemplateTr(url, join(work, 'reports')) : null;

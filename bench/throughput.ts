@@ -7,7 +7,7 @@ import { dashboardSink } from './lib/dashboardSink';
 import { errorP99, maxSustained, median, round, type DriftRule, type RampStep, type StreamError } from './lib/stats';
 
 const STREAMS = 16;
-const PER_STREAM_RATES = [500, 1000, 2500, 5000, 7500, 10_000, 12_500, 15_000];
+const PER_STREAM_RATES = [500, 1000, 2500, 5000, 6250, 7500, 10_000, 12_500, 15_000];
 // TTFT p99 error moves by 10–30 ms between equal steps on a loaded 2-core machine; a saturated reader falls behind by far more.
 export const DRIFT_RULE: DriftRule = { maxRateLoss: 0.01, maxTtftDriftMs: 25 };
 
