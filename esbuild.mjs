@@ -11,7 +11,8 @@ import { join } from 'node:path';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 // Native or ESM-only packages are loaded at run time from node_modules, never bundled.
-const nodeExternals = ['vscode', '@napi-rs/canvas', 'node-llama-cpp', 'playwright-core', 'mocha'];
+// chart.js too: in node it only draws report PNGs and is loaded on first use; the webview bundle carries it.
+const nodeExternals = ['vscode', '@napi-rs/canvas', 'chart.js', 'node-llama-cpp', 'playwright-core', 'mocha'];
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = {

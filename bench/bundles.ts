@@ -16,7 +16,7 @@ export interface BundleBytes {
   extension_top_inputs: { path: string; bytes: number }[];
 }
 
-const NODE_EXTERNALS = ['vscode', '@napi-rs/canvas', 'node-llama-cpp', 'playwright-core', 'mocha'];
+const NODE_EXTERNALS = ['vscode', '@napi-rs/canvas', 'chart.js', 'node-llama-cpp', 'playwright-core', 'mocha'];
 
 export async function measureBundles(distDir = resolve('dist')): Promise<BundleBytes> {
   const out = mkdtempSync(join(tmpdir(), 'cf-bench-bundles-'));

@@ -1,26 +1,35 @@
 // Node renderer: Chart.js into an @napi-rs/canvas canvas, PNG out. Report figures only; the dashboard
 // draws the same ChartSpec configurations in its webview.
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { Chart, registerables } from 'chart.js';
+import type * as ChartJs from 'chart.js';
 import type { ChartSpec } from './types';
 
-let registered = false;
+let chartJs: typeof ChartJs | null = null;
 
-function ensureRegistered(): void {
-  if (registered) return;
+/**
+ * Chart.js is loaded from node_modules when the first figure is drawn (esbuild keeps it external in the
+ * extension and CLI bundles): only the webview bundle carries Chart.js, and an install without
+ * node_modules (the .vsix) still starts and writes its reports without figures.
+ */
+function ensureRegistered(): typeof ChartJs {
+  if (chartJs) return chartJs;
+  const loaded = createRequire(__filename)('chart.js') as typeof ChartJs;
+  const { Chart, registerables } = loaded;
   Chart.register(...registerables);
   // Fonts present on Debian/Ubuntu and most Linux desktops first; Chart.js falls back to sans-serif.
   Chart.defaults.font.family = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
   Chart.defaults.font.size = 12;
-  registered = true;
+  chartJs = loaded;
+  return loaded;
 }
 
 /** PNG bytes of one chart (the chart is destroyed afterwards). */
 export function renderChartPng(spec: ChartSpec): Buffer {
-  ensureRegistered();
   const canvas = createCanvas(spec.width, spec.height);
+  const { Chart } = ensureRegistered();
   const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], spec.config);
   try {
     chart.draw();
