@@ -46,7 +46,8 @@ function installExitHook(): void {
 /** dist/engine.mjs next to this bundle (dist/cli.js) or under the package root (running from source). */
 export function engineBundlePath(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [join(here, 'engine.mjs'), join(here, '..', 'dist', 'engine.mjs'), resolve('dist', 'engine.mjs')];
+  // dist/cli.js, engine/ (source), dist/test/integration/*.js (the extension-host suite), the cwd.
+  const candidates = [join(here, 'engine.mjs'), join(here, '..', 'dist', 'engine.mjs'), join(here, '..', '..', 'engine.mjs'), resolve('dist', 'engine.mjs')];
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new ChimeraError('E_INTERNAL', 'the engine bundle dist/engine.mjs is missing', {

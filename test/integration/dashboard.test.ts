@@ -3,7 +3,7 @@
 // live by a real runExperiment; every assertion is on what the webview reports it drew.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startEngine, type EngineHandle } from '../../engine/api';
 import { normalizeExperiment } from '../../src/core/experiment/normalize';
@@ -12,7 +12,6 @@ import { readRunsSync } from '../../src/core/store/read';
 import type { RenderedMessage } from '../../src/shared/protocol';
 import type { ChimeraforgeApi } from '../../src/vscode/api';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const XSS = '<img src=x onerror="document.title=\'pwned\'"><script>alert(1)</script><b>bold?</b> & "quotes"';
 
 async function api(): Promise<ChimeraforgeApi> {
@@ -21,16 +20,6 @@ async function api(): Promise<ChimeraforgeApi> {
   return ext.activate();
 }
 
-/** The engine bundle is found relative to the working directory when run from a test bundle. */
-async function engine(cfg: Parameters<typeof startEngine>[0]): Promise<EngineHandle> {
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    return await startEngine(cfg);
-  } finally {
-    process.chdir(cwd);
-  }
-}
 
 function reportsDir(): string {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -58,7 +47,7 @@ describe('dashboard (extension host, real engine)', function () {
   let trSlow = '';
 
   before(async () => {
-    eng = await engine({ mode: 'paced', paced: { ttftMs: 25, tokensPerSec: 500, tokens: 24 } });
+    eng = await startEngine({ mode: 'paced', paced: { ttftMs: 25, tokensPerSec: 500, tokens: 24 } });
     trFast = (await runExperiment(experiment(eng.url, 'Dashboard: two variants', ['base', 'warm'], 3), { reportsDir: reportsDir() })).trId;
     await eng.configure({ paced: { tokensPerSec: 250 } });
     trSlow = (await runExperiment(experiment(eng.url, 'Dashboard: slower engine', ['base'], 3), { reportsDir: reportsDir() })).trId;

@@ -15,15 +15,9 @@ export async function api(): Promise<ChimeraforgeApi> {
   return ext.activate();
 }
 
-/** The engine bundle is found relative to the working directory when started from a test bundle. */
-export async function engine(cfg: EngineConfig): Promise<EngineHandle> {
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    return await startEngine(cfg);
-  } finally {
-    process.chdir(cwd);
-  }
+/** A real engine for the suite (engine/api.ts finds dist/engine.mjs from the test bundle's folder). */
+export function engine(cfg: EngineConfig): Promise<EngineHandle> {
+  return startEngine(cfg);
 }
 
 export function workspaceDir(): string {
