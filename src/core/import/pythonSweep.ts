@@ -8,7 +8,7 @@ import { close, Tally } from './checks';
 import { importDefinitions } from './definitions';
 import { newEnvironment, noteModel } from './environment';
 import { type EndpointNames, parseConfigName, timeRange } from './names';
-import { type ImportScan, isFile, num, obj, str } from './scan';
+import { type ImportScan, num, obj, str } from './scan';
 import type { Difference, ImportPlan } from './types';
 
 const AGENTS = [['baseline', 'baseline_results', 'baseline_duration'], ['chimera', 'chimera_results', 'chimera_duration']] as const;
@@ -31,15 +31,9 @@ export function parsePythonSweep(scan: ImportScan, endpoints: EndpointNames): Im
   for (const folder of scan.dirs(root)) {
     const dir = join(root, folder);
     const parsed = parseConfigName(folder);
-    const file = join(dir, 'data', 'metrics.json');
-    scan.accountOthers(dir, []);
-    if (!isFile(file)) {
-      scan.skip(dir, scan.dirs(dir).length === 0 && scan.fileNames(dir).length === 0 ? 'empty config folder' : 'no data/metrics.json');
-      continue;
-    }
-    scan.accountOthers(join(dir, 'data'), ['metrics.json']);
-    const list = scan.readJson(file);
-    if (list === undefined) continue;
+    const read = scan.readConfigMetrics(dir);
+    if (!read) continue;
+    const { file, data: list } = read;
     if (!Array.isArray(list)) {
       scan.skip(file, 'not a Python sweep metrics.json (expected a list of runs)');
       continue;

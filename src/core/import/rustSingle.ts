@@ -8,7 +8,7 @@ import { importDefinitions } from './definitions';
 import { newEnvironment, noteModel, noteSystemInfo } from './environment';
 import { type EndpointNames, parseConfigName, timeRange } from './names';
 import { rustCall, rustStages, stageOffsets, throughputMismatches } from './rustCalls';
-import { arr, type ImportScan, isFile, num, obj, str } from './scan';
+import { arr, type ImportScan, num, obj, str } from './scan';
 import type { Difference, ImportPlan } from './types';
 
 export const SINGLE_AGENTS = ['baseline', 'chimera'] as const;
@@ -83,15 +83,10 @@ export function parseRustSingle(scan: ImportScan, endpoints: EndpointNames): Imp
   const folders = scan.dirs(root).sort((a, b) => Number(b === 'baseline_default') - Number(a === 'baseline_default'));
   for (const config of folders) {
     const dir = join(root, config);
-    const file = join(dir, 'data', 'metrics.json');
-    scan.accountOthers(dir, []);
-    if (!isFile(file)) {
-      scan.skip(dir, scan.dirs(dir).length === 0 && scan.fileNames(dir).length === 0 ? 'empty config folder' : 'no data/metrics.json');
-      continue;
-    }
-    scan.accountOthers(join(dir, 'data'), ['metrics.json']);
-    const d = obj(scan.readJson(file));
-    if (!d) continue;
+    const read = scan.readConfigMetrics(dir);
+    const d = obj(read?.data);
+    if (!read || !d) continue;
+    const { file } = read;
     configs[config] = parseConfigName(config)?.options ?? (config === 'baseline_default' ? 'chimera flags unset' : null);
     const byAgent: Record<string, number[]> = {};
     for (const agent of SINGLE_AGENTS) {

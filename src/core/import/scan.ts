@@ -87,6 +87,23 @@ export class ImportScan {
       else this.skip(join(path, name), 'not a result file of this layout (not read)');
     }
   }
+
+  /**
+   * A single-agent config folder `<dir>/data/metrics.json` (TR109 Python sweep, TR111_v2 Rust): accounts
+   * for the folder's other files and returns the parsed JSON, or undefined (with the reason recorded as a
+   * skip) when the folder is empty, has no metrics.json, or the file is unreadable.
+   */
+  readConfigMetrics(dir: string): { file: string; data: unknown } | undefined {
+    const file = join(dir, 'data', 'metrics.json');
+    this.accountOthers(dir, []);
+    if (!isFile(file)) {
+      this.skip(dir, this.dirs(dir).length === 0 && this.fileNames(dir).length === 0 ? 'empty config folder' : 'no data/metrics.json');
+      return undefined;
+    }
+    this.accountOthers(join(dir, 'data'), ['metrics.json']);
+    const data = this.readJson(file);
+    return data === undefined ? undefined : { file, data };
+  }
 }
 
 function entries(path: string): { name: string; dir: boolean }[] {
