@@ -12,6 +12,8 @@ export interface ErrorBarsOptions {
 export interface BoxWhiskersOptions {
   /** Per data index: the box's whisker ends and median (the box itself is the floating bar [p25, p75]). */
   boxes: ({ low: number; high: number; median: number } | null)[];
+  /** Whisker and median colour (default: dark ink for report PNGs; the dashboard passes the theme's foreground). */
+  color?: string;
 }
 export interface HeatmapOptions {
   xLabels: string[];
@@ -103,7 +105,7 @@ export const boxWhiskersPlugin: Plugin = {
     const { toPixel } = valueScale(chart);
     const ctx = chart.ctx;
     ctx.save();
-    ctx.strokeStyle = TEXT_COLOR;
+    ctx.strokeStyle = opts.color ?? TEXT_COLOR;
     (opts.boxes ?? []).forEach((b, i) => {
       const el = meta.data[i] as unknown as { x: number; width: number } | undefined;
       if (!b || !el) return;
