@@ -22,7 +22,7 @@ export interface FidelityResult {
 }
 
 const COMPARED = 'runner: CallRecord.metrics.ttft_ms (send → first content chunk, client monotonic clock) − scheduled TTFT; '
-  + 'decode rate = metrics.e2e_tps (eval_count ÷ first content chunk → end of stream) vs the scheduled rate, relative. '
+  + 'decode rate = metrics.client_decode_tps ((token chunks − 1) ÷ first → last token chunk) vs the scheduled rate, relative. '
   + 'bare: the same quantities from a fetch + NDJSON split + JSON.parse reader on the same schedule in the same repetition. '
   + 'Both include the engine timer error and HTTP loopback; harness_ttft_err_ms = runner − bare.';
 

@@ -50,7 +50,7 @@ export function writeRunsJsonl(file: string, template: RunRecord, count: number)
     r.wallMs = template.wallMs * f;
     call.metrics!.ttft_ms = base.metrics!.ttft_ms! * f;
     call.metrics!.e2e_ms = base.metrics!.e2e_ms * f;
-    call.metrics!.e2e_tps = base.metrics!.e2e_tps! / f;
+    call.metrics!.client_decode_tps = base.metrics!.client_decode_tps! / f;
     call.metrics!.decode_tps = base.metrics!.decode_tps! * (i % 2 === 0 ? 1 : 1.05) / f;
     call.client.endMs = base.client.endMs * f;
     call.server!.eval_duration = Math.round(base.server!.eval_duration * f);

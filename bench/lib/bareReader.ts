@@ -2,8 +2,9 @@
 // else (no guard, no classification, no records, no events). Our gateway + runner is measured against it.
 
 export interface BareResult {
-  /** ms after send: first non-empty content line, end of the body. */
+  /** ms after send: first and last non-empty content line, end of the body. */
   firstTokenMs: number | null;
+  lastTokenMs: number | null;
   endMs: number;
   /** Lines with non-empty content. */
   tokens: number;
@@ -21,6 +22,7 @@ export async function bareGenerate(url: string, body: Record<string, unknown>): 
   const decoder = new TextDecoder();
   let buf = '';
   let first: number | null = null;
+  let last: number | null = null;
   let tokens = 0;
   let evalCount = 0;
   let evalDurationNs = 0;
@@ -29,7 +31,8 @@ export async function bareGenerate(url: string, body: Record<string, unknown>): 
     const m = JSON.parse(line) as Line;
     if (m.response) {
       tokens++;
-      if (first === null) first = performance.now() - sendAt;
+      last = performance.now() - sendAt;
+      if (first === null) first = last;
     }
     if (m.done) {
       evalCount = m.eval_count ?? 0;
@@ -50,5 +53,5 @@ export async function bareGenerate(url: string, body: Record<string, unknown>): 
     buf = buf.slice(start);
   }
   onLine(buf);
-  return { firstTokenMs: first, endMs: performance.now() - sendAt, tokens, evalCount, evalDurationNs };
+  return { firstTokenMs: first, lastTokenMs: last, endMs: performance.now() - sendAt, tokens, evalCount, evalDurationNs };
 }

@@ -80,14 +80,14 @@ export async function bareStreams(url: string, streams: number, runs: number, s:
   return { results, cpuUs: cpu.user + cpu.system, wallMs };
 }
 
-/** Client decode rate: tokens over first content chunk → end (the done line comes one interval after the last token). */
-function clientRate(tokens: number, firstMs: number | null, endMs: number): number | null {
-  return firstMs !== null && endMs > firstMs ? tokens / ((endMs - firstMs) / 1000) : null;
+/** Client decode rate as client_decode_tps defines it: (tokens − 1) over first → last token line. */
+function clientRate(tokens: number, firstMs: number | null, lastMs: number | null): number | null {
+  return tokens >= 2 && firstMs !== null && lastMs !== null && lastMs > firstMs ? (tokens - 1) / ((lastMs - firstMs) / 1000) : null;
 }
 
 export function runnerErrors(calls: readonly CallRecord[], s: Schedule): StreamError[] {
   return calls.map((c) => {
-    const rate = c.metrics?.e2e_tps ?? clientRate(c.server?.eval_count ?? 0, c.client.firstTokenMs, c.client.endMs);
+    const rate = c.metrics?.client_decode_tps ?? null;
     if (c.metrics?.ttft_ms == null || rate === null) throw new Error('runner: a call without ttft or decode window');
     return { ttftErrMs: c.metrics.ttft_ms - s.ttftMs, tpsRelErr: rate / s.tps - 1 };
   });
@@ -95,7 +95,7 @@ export function runnerErrors(calls: readonly CallRecord[], s: Schedule): StreamE
 
 export function bareErrors(results: readonly BareResult[], s: Schedule): StreamError[] {
   return results.map((r) => {
-    const rate = clientRate(r.evalCount, r.firstTokenMs, r.endMs);
+    const rate = clientRate(r.tokens, r.firstTokenMs, r.lastTokenMs);
     if (r.firstTokenMs === null || rate === null) throw new Error('bare reader: a call without tokens');
     return { ttftErrMs: r.firstTokenMs - s.ttftMs, tpsRelErr: rate / s.tps - 1 };
   });

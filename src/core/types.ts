@@ -12,6 +12,8 @@ export interface ServerFields {
   eval_count: number;
   eval_duration: number;
   done_reason: string | null;
+  /** Prompt tokens served from the server's KV cache; present only when the server sent it (newer Ollama). */
+  prompt_eval_cached_count?: number;
 }
 
 /** Client timings from a monotonic clock, in ms relative to the moment the request was sent. */
@@ -19,9 +21,12 @@ export interface ClientTimings {
   /** Send time relative to the run's start (ms), so calls of one run can be drawn on one timeline. */
   sendOffsetMs: number;
   headersMs: number | null;
+  /** First chunk carrying a token of any kind (thinking or answer). */
   firstTokenMs: number | null;
+  /** First chunk carrying answer text (response / message.content), not thinking. Absent in records written before it existed. */
+  firstAnswerMs?: number | null;
   endMs: number;
-  /** Arrival of each chunk that carried non-empty content, ms after send. */
+  /** Arrival of each chunk that carried a token (non-empty answer or thinking text), ms after send. */
   chunkMs: number[];
 }
 
@@ -36,17 +41,27 @@ export interface Distribution {
 /** Derived per-call metrics, PRODUCT.md §3 (names are the contract). null where not derivable. */
 export interface CallMetrics {
   ttft_ms: number | null;
+  ttft_answer_ms: number | null;
   server_ttft_ms: number | null;
   queue_ms: number | null;
   decode_tps: number | null;
-  e2e_tps: number | null;
+  client_decode_tps: number | null;
   tpot_ms: number | null;
   itl_ms: Distribution | null;
   e2e_ms: number;
   load_ms: number | null;
   prompt_eval_ms: number | null;
   prompt_tps: number | null;
+  prompt_cached_tokens: number | null;
+  server_residual_ms: number | null;
   cold: boolean | null;
+  /** eval_count below LOW_PRECISION_EVAL_COUNT: the call's decode rates rest on too few tokens to be precise. */
+  decode_low_precision: boolean | null;
+  /**
+   * @deprecated Written by versions before client_decode_tps (it counted one token too many). Kept only
+   * so old runs.jsonl files type-check when read; never written, shown or used in statistics.
+   */
+  e2e_tps?: number | null;
 }
 
 export type CallStatus = 'ok' | 'failed' | 'cancelled';

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { ChimeraError } from '../errors';
 import { validateEndpointUrl } from '../ollama/url';
 import type { OllamaOptions } from '../types';
+import { DEFAULT_COLD_THRESHOLD_MS } from '../metrics/callMetrics';
 import type { ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
 
 export const DEFAULTS = {
@@ -16,7 +17,7 @@ export const DEFAULTS = {
   order: 'interleaved',
   seed: 42,
   timeoutMs: 120_000,
-  coldThresholdMs: 100,
+  coldThresholdMs: DEFAULT_COLD_THRESHOLD_MS,
   retry: { attempts: 2, delayMs: 500 },
   contention: { rule: 'overlap-speedup-below', threshold: 1.5 },
 } as const;

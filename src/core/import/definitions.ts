@@ -44,7 +44,7 @@ function pick(source: Readonly<Record<string, string>>, names: string[]): Record
 /** The definitions an import of this layout writes: ours for the metrics present, plus the original's. */
 export function importDefinitions(layout: LayoutName): Record<string, string> {
   const server = { ...SERVER_FIELD_DEFINITIONS };
-  const calls = pick(CALL_METRIC_DEFINITIONS, ['ttft_ms', 'server_ttft_ms', 'decode_tps', 'e2e_tps', 'tpot_ms', 'e2e_ms', 'load_ms', 'prompt_eval_ms', 'cold']);
+  const calls = pick(CALL_METRIC_DEFINITIONS, ['ttft_ms', 'server_ttft_ms', 'decode_tps', 'client_decode_tps', 'tpot_ms', 'e2e_ms', 'load_ms', 'prompt_eval_ms', 'cold']);
   const run = pick(RUN_METRIC_DEFINITIONS, ['wall_ms', 'stages.ingest', 'stages.analysis', 'stages.report', 'stages.total', 'files_ingested']);
   const multi = pick(MULTI_AGENT_METRIC_DEFINITIONS, ['concurrent_wall_ms', 'overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'contention_rate']);
   switch (layout) {

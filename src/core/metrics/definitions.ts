@@ -1,6 +1,6 @@
 // Metric name → definition text, written into meta.json `metricDefinitions` and the reports'
 // Methodology section, so every number shown has its exact definition beside it (PRODUCT.md §3).
-import { DEFAULT_COLD_THRESHOLD_MS } from './callMetrics';
+import { DEFAULT_COLD_THRESHOLD_MS, LOW_PRECISION_EVAL_COUNT } from './callMetrics';
 
 /** Raw server fields, recorded exactly as Ollama sent them. */
 export const SERVER_FIELD_DEFINITIONS: Readonly<Record<string, string>> = {
@@ -9,25 +9,38 @@ export const SERVER_FIELD_DEFINITIONS: Readonly<Record<string, string>> = {
   prompt_eval_count: 'Server field (tokens): prompt tokens, including a cached prefix.',
   prompt_eval_duration: 'Server field (ns): time to evaluate the non-cached prompt tokens only.',
   eval_count: 'Server field (tokens): generated tokens.',
-  eval_duration: 'Server field (ns): time spent generating eval_count tokens.',
+  eval_duration: 'Server field (ns): time spent generating eval_count tokens. Ollama\'s Go runner measures it over the N−1 intervals between N tokens.',
+  prompt_eval_cached_count: 'Server field (tokens): prompt tokens served from the KV cache of an earlier request (included in prompt_eval_count, not in prompt_eval_duration). Sent by newer Ollama versions only; absent = not reported, not 0.',
   done_reason: 'Server field: why generation ended ("stop" = EOS or stop string, "length" = num_predict or context limit, "load", "unload"); null when absent.',
 };
 
-/** Per-call metrics derived from one request (names as in runs.jsonl `calls[].metrics`). */
-export const CALL_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
-  ttft_ms: 'Client time to first token (ms, monotonic clock): request sent → arrival of the first stream chunk with non-empty content (response / message.content, or thinking). Null for non-streamed calls and calls that produced no content.',
-  server_ttft_ms: 'Server time to first token (ms) = (load_duration + prompt_eval_duration) / 1e6, the TR108 definition. Excludes queueing for a parallel slot and the network. Never compare it with ttft_ms.',
-  queue_ms: 'Estimated wait for a slot (ms) = ttft_ms − server_ttft_ms − network round-trip estimate (median of HEAD / round trips before the run). Null when any term is unknown; can be slightly negative from clock noise, which is kept, not clipped.',
-  decode_tps: 'Server decode rate (tokens/s) = eval_count / (eval_duration / 1e9). Null when eval_count or eval_duration is 0.',
-  e2e_tps: 'Client decode rate (tokens/s) = eval_count / ((end − first token) / 1000), client timestamps in ms. Null without a first token or when end = first token.',
-  tpot_ms: 'Time per output token after the first (ms) = (end − first token) / (eval_count − 1), client timestamps. Null when eval_count < 2.',
-  itl_ms: 'Inter-token latency (ms): gaps between consecutive content chunks as they arrived at the client; reported as p50/p95/p99/max (linear interpolation, k = (n−1)·p) and n = number of gaps. Null with fewer than 2 content chunks.',
-  e2e_ms: 'Client end-to-end latency (ms): request sent → end of the response (final chunk, or the error), monotonic clock.',
-  load_ms: 'Model load time (ms) = load_duration / 1e6.',
-  prompt_eval_ms: 'Prompt processing time (ms) = prompt_eval_duration / 1e6 (non-cached prompt tokens only).',
-  prompt_tps: 'Prompt processing rate (tokens/s) = prompt_eval_count / (prompt_eval_duration / 1e9). prompt_eval_count includes a cached prefix while the duration does not, so a cache hit inflates it. Null when either is 0.',
-  cold: `True when load_ms ≥ the cold threshold (default ${DEFAULT_COLD_THRESHOLD_MS} ms, configurable), i.e. the call paid for a model load; null without server fields.`,
-};
+/** What "a token" is for the client-side rates: stated once, used in several definitions. */
+const TOKEN_CHUNK = 'a token = one streamed chunk carrying non-empty answer or thinking text (Ollama writes one token per line; a server that batches several tokens into one line is counted per line, so a client rate then reads low by the batch size — compare with decode_tps)';
+
+/** Per-call metrics derived from one request (names as in runs.jsonl `calls[].metrics`), with the cold threshold in force. */
+export function callMetricDefinitions(coldThresholdMs: number = DEFAULT_COLD_THRESHOLD_MS): Record<string, string> {
+  return {
+    ttft_ms: 'Client time to first token (ms, monotonic clock): request sent → arrival of the first stream chunk carrying a token of any kind (thinking or answer). Null for non-streamed calls and calls that produced no token.',
+    ttft_answer_ms: 'Client time to first answer token (ms): request sent → arrival of the first chunk with non-empty answer text (response / message.content), thinking excluded. Equals ttft_ms for a model that does not think; null when no answer text arrived or the call was not streamed.',
+    server_ttft_ms: 'Server time to first token (ms) = (load_duration + prompt_eval_duration) / 1e6, the TR108 definition. Excludes queueing for a parallel slot and the network. Never compare it with ttft_ms.',
+    queue_ms: 'ESTIMATE, an upper bound of the wait for a slot (ms) = ttft_ms − server_ttft_ms − network round-trip estimate (median of HEAD / round trips before the run). It also holds everything else between the send and the first token that load and prompt_eval do not cover (templating, tokenizing, the first decode step), so the real slot wait is at most this. Null when any term is unknown; can be slightly negative from clock noise, which is kept, not clipped. server_residual_ms measures the server-side part without a network estimate.',
+    decode_tps: 'Server decode rate (tokens/s) = eval_count / (eval_duration / 1e9). Ollama measures eval_duration over N−1 intervals, so for short outputs this reads high by N/(N−1). Null when eval_count or eval_duration is 0.',
+    client_decode_tps: `Client decode rate (tokens/s) = (tokens − 1) / ((last token − first token) / 1000), arrival times on the client's monotonic clock, where ${TOKEN_CHUNK}. Null below 2 tokens. Replaces e2e_tps, which divided eval_count (one token too many) by first token → end of stream; TRs written before this metric get it recomputed from their raw chunk times.`,
+    tpot_ms: 'Time per output token after the first (ms) = (end − first token) / (eval_count − 1), client timestamps. Null when eval_count < 2.',
+    itl_ms: `Inter-token latency (ms): gaps between consecutive token chunks as they arrived at the client (${TOKEN_CHUNK}); reported as p50/p95/p99/max (linear interpolation, k = (n−1)·p) and n = number of gaps. Null with fewer than 2 token chunks.`,
+    e2e_ms: 'Client end-to-end latency (ms): request sent → end of the response (final chunk, or the error), monotonic clock.',
+    load_ms: 'Model load time (ms) = load_duration / 1e6.',
+    prompt_eval_ms: 'Prompt processing time (ms) = prompt_eval_duration / 1e6 (non-cached prompt tokens only).',
+    prompt_tps: 'Prompt processing rate (tokens/s) = prompt_eval_count / (prompt_eval_duration / 1e9). prompt_eval_count includes a cached prefix while the duration does not, so a cache hit inflates it. Null when either is 0.',
+    prompt_cached_tokens: 'Prompt tokens served from the server\'s KV cache = prompt_eval_cached_count as sent in the final chunk; null when the server did not send the field (older Ollama), which means unknown, not 0.',
+    server_residual_ms: 'Server time no other field explains (ms) = (total_duration − load_duration − prompt_eval_duration − eval_duration) / 1e6: waiting for a parallel slot, templating, tokenizing. Measured by the server, no network estimate. Null without server fields or total_duration.',
+    cold: `True when load_ms ≥ ${coldThresholdMs} ms (the cold threshold, coldThresholdMs), i.e. the call paid for a model load; null without server fields.`,
+    decode_low_precision: `True when eval_count < ${LOW_PRECISION_EVAL_COUNT}: decode_tps and client_decode_tps of such a call rest on fewer than ${LOW_PRECISION_EVAL_COUNT - 1} intervals and are low-precision (shown, counted, flagged).`,
+  };
+}
+
+/** Per-call metric definitions with the default cold threshold. */
+export const CALL_METRIC_DEFINITIONS: Readonly<Record<string, string>> = callMetricDefinitions();
 
 /** Run-level metrics of one run (one workflow execution). */
 export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
@@ -90,4 +103,9 @@ export function definitionsFor(names: Iterable<string>): Record<string, string> 
     out[name] = text;
   }
   return out;
+}
+
+/** Every definition as meta.json `metricDefinitions` records it for an experiment with this cold threshold. */
+export function metricDefinitionsFor(coldThresholdMs: number): Record<string, string> {
+  return { ...METRIC_DEFINITIONS, ...callMetricDefinitions(coldThresholdMs) };
 }

@@ -54,6 +54,7 @@ class Progress {
   readonly chunkMs: number[] = [];
   text = '';
   firstTokenMs: number | null = null;
+  firstAnswerMs: number | null = null;
   final: Final | null = null;
   /** Messages ollama-js yielded (compared with the lines seen on the wire). */
   messages = 0;
@@ -92,7 +93,10 @@ async function consumeStream(input: CallInput, p: Progress, sendAtOf: () => numb
       const t = now() - sendAt;
       p.chunkMs.push(t);
       if (p.firstTokenMs === null) p.firstTokenMs = t;
-      if (piece) p.text += piece;
+      if (piece) {
+        if (p.firstAnswerMs === null) p.firstAnswerMs = t;
+        p.text += piece;
+      }
       if (input.onChunk) {
         try {
           input.onChunk(p.chunkMs.length, t);
@@ -162,6 +166,7 @@ export async function callModel(input: CallInput): Promise<CallResult> {
     sendOffsetMs: sendAt - input.runStartMs,
     headersMs: st.headersAt !== null ? st.headersAt - sendAt : null,
     firstTokenMs: p.firstTokenMs,
+    firstAnswerMs: p.firstAnswerMs,
     endMs: end - sendAt,
     chunkMs: p.chunkMs,
   };

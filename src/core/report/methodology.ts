@@ -1,6 +1,7 @@
 // Methodology: workflow, protocol (warm-ups, order, repetitions, re-warm/unload, cooldown, retries),
 // the definitions of every metric shown, and how the statistics are formed.
 import { statOf } from '../stats/summaryTypes';
+import { METRIC_DEFINITIONS } from '../metrics/definitions';
 import { code, escapeInline, fmtNum, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
 
@@ -93,8 +94,10 @@ export function renderMethodology(input: ReportInput): string {
   out.push('### Hardware and software', '', table(['Item', 'Value'], environmentRows(input)), '');
   out.push('### Workflow', '', workflowText(meta.experiment), '');
   out.push('### Protocol', '', table(['Setting', 'Value'], protocolRows(input)), '');
-  const defs = { ...summary.definitions, ...meta.metricDefinitions };
-  const rows = metricsShown(input).map((m) => [code(m), escapeInline(defs[m] ?? summary.definitions?.[m] ?? 'no definition recorded')]);
+  // A TR written before a metric existed has no recorded definition of it (e.g. client_decode_tps,
+  // recomputed from its raw chunk times): today's definition is the one that was applied.
+  const defs = { ...METRIC_DEFINITIONS, ...summary.definitions, ...meta.metricDefinitions };
+  const rows = metricsShown(input).map((m) => [code(m), escapeInline(defs[m] ?? 'no definition recorded')]);
   out.push('### Metric definitions', '', 'Definitions as recorded in meta.json for the metrics shown in this report.', '', table(['Metric', 'Definition'], rows), '');
   const method = summary.method;
   const statRows = ['counted_runs', 'per_run_value', 'stages', 'ci95', 'percentiles', 'outliers', 'comparison', 'sample_size_hint']

@@ -10,7 +10,7 @@ import { TrWriter } from '../store/writer';
 import { assertTrId } from '../store/trId';
 import { buildSummary } from '../stats/accumulator';
 import { summaryCsv } from '../stats/csv';
-import { METRIC_DEFINITIONS } from '../metrics/definitions';
+import { metricDefinitionsFor } from '../metrics/definitions';
 import { SUMMARY_DEFINITIONS } from '../stats/metrics';
 import type { Meta, RunRecord, TrStatus } from '../types';
 import { RunContext, sleep } from './context';
@@ -88,7 +88,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     planned: plan.length,
     experiment: { ...portable(x), hash: experimentHash(x) },
     environment,
-    metricDefinitions: { ...METRIC_DEFINITIONS, ...SUMMARY_DEFINITIONS },
+    metricDefinitions: { ...metricDefinitionsFor(x.coldThresholdMs), ...SUMMARY_DEFINITIONS },
     supersedes: x.supersedes ?? null,
     ...(opts.command ? { command: opts.command } : {}),
   }, opts.tr ?? x.tr);

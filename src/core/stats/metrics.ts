@@ -15,9 +15,10 @@ const RATE: MetricInfo = { unit: 'tok/s', better: 'higher', up: 'faster', down: 
 const TIME: MetricInfo = { unit: 'ms', better: 'lower', up: 'slower', down: 'faster' };
 const MEMORY: MetricInfo = { unit: 'MB', better: 'lower', up: 'larger', down: 'smaller' };
 const SCORE = (unit: string): MetricInfo => ({ unit, better: 'higher', up: 'higher', down: 'lower' });
+const COUNT = (unit: string): MetricInfo => ({ unit, better: 'higher', up: 'more', down: 'fewer' });
 
 /** Per-call metrics (PRODUCT.md §3) summarised per run as the mean over the run's ok calls (runValues.callMetricMeans reads them in this order). */
-export const CALL_METRICS = ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'e2e_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms'] as const;
+export const CALL_METRICS = ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'client_decode_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms', 'ttft_answer_ms', 'prompt_cached_tokens', 'server_residual_ms'] as const;
 export type CallMetric = (typeof CALL_METRICS)[number];
 
 export const MULTI_AGENT_METRICS = ['overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'concurrent_wall_ms'] as const;
@@ -31,6 +32,7 @@ export function metricInfo(metric: string): MetricInfo {
     case 'overlap_efficiency': return SCORE('%');
     case 'speedup_vs_sequential': return SCORE('×');
     case 'jain_fairness': return SCORE('');
+    case 'prompt_cached_tokens': return COUNT('tokens');
     default:
       if (metric.endsWith('_tps')) return RATE;
       if (metric.endsWith('_ms')) return TIME;

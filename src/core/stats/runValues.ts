@@ -2,6 +2,7 @@
 // (the mean over the run's ok calls, optionally of one stage only).
 import type { CallRecord, RunRecord } from '../types.js';
 import { CALL_METRICS } from './metrics.js';
+import { clientDecodeTps } from '../metrics/callMetrics.js';
 
 export type Exclusion = 'warmup' | 'failed' | 'cancelled' | 'invalid';
 
@@ -48,10 +49,14 @@ export function callMetricMeans(calls: readonly CallRecord[], out: Float64Array 
     VALUES[1] = m.ttft_ms ?? NaN;
     VALUES[2] = m.server_ttft_ms ?? NaN;
     VALUES[3] = m.e2e_ms ?? NaN;
-    VALUES[4] = m.e2e_tps ?? NaN;
+    VALUES[4] = clientDecodeTpsOf(c) ?? NaN;
     VALUES[5] = m.tpot_ms ?? NaN;
     VALUES[6] = m.load_ms ?? NaN;
     VALUES[7] = m.prompt_eval_ms ?? NaN;
+    // Absent (undefined) in records written before these metrics existed: missing, not 0.
+    VALUES[8] = m.ttft_answer_ms ?? NaN;
+    VALUES[9] = m.prompt_cached_tokens ?? NaN;
+    VALUES[10] = m.server_residual_ms ?? NaN;
     for (let i = 0; i < N_CALL; i++) {
       if (Number.isFinite(VALUES[i])) {
         SUMS[i] += VALUES[i];
@@ -61,6 +66,16 @@ export function callMetricMeans(calls: readonly CallRecord[], out: Float64Array 
   }
   for (let i = 0; i < N_CALL; i++) out[i] = COUNTS[i] > 0 ? SUMS[i] / COUNTS[i] : NaN;
   return out;
+}
+
+/**
+ * A call's client_decode_tps. Records written before the metric existed carry the old e2e_tps instead
+ * (another definition, never used here): the value is recomputed from their raw chunk times.
+ */
+export function clientDecodeTpsOf(c: CallRecord): number | null {
+  const m = c.metrics;
+  if (m && m.client_decode_tps !== undefined) return m.client_decode_tps;
+  return Array.isArray(c.client?.chunkMs) ? clientDecodeTps(c.client.chunkMs) : null;
 }
 
 /** True when every call has the same stage (then per-stage values equal the run's values). */

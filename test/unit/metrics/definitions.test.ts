@@ -10,7 +10,7 @@ describe('METRIC_DEFINITIONS', () => {
   });
 
   it('defines every raw server field the gateway records', () => {
-    assert.deepEqual(Object.keys(SERVER_FIELD_DEFINITIONS).sort(), Object.keys(serverFieldsOf({})).sort());
+    assert.deepEqual(Object.keys(SERVER_FIELD_DEFINITIONS).sort(), Object.keys(serverFieldsOf({ prompt_eval_cached_count: 3 })).sort());
   });
 
   const required = [
@@ -27,6 +27,15 @@ describe('METRIC_DEFINITIONS', () => {
       if (name.endsWith('_ms')) assert.match(text, /\(ms/, name);
       if (name.endsWith('_tps')) assert.match(text, /tokens\/s/, name);
     }
+  });
+
+  it('prompt_eval_cached_count is kept only when the server sent it (absent = unknown, not 0)', () => {
+    assert.equal('prompt_eval_cached_count' in serverFieldsOf({ prompt_eval_count: 9 }), false);
+    assert.equal(serverFieldsOf({ prompt_eval_cached_count: 0 }).prompt_eval_cached_count, 0);
+  });
+
+  it('queue_ms is labelled an estimate and an upper bound', () => {
+    assert.match(METRIC_DEFINITIONS.queue_ms, /^ESTIMATE, an upper bound/);
   });
 
   it('definitionsFor picks the named ones and refuses unknown names', () => {

@@ -70,7 +70,7 @@ describe('stats/csv', () => {
     ]);
     assert.deepEqual(header.slice(12, 23), ['n', 'mean', 'sd', 'cv', 'median', 'min', 'max', 'p95', 'iqr', 'ci95_lo', 'ci95_hi'].map((f) => `decode_tps_${f}`));
     const metrics = [...new Set(header.slice(12).map((h) => h.replace(/_(n|mean|sd|cv|median|min|max|p95|iqr|ci95_lo|ci95_hi)$/, '')))];
-    assert.deepEqual(metrics, ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'e2e_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms', 'wall_ms']);
+    assert.deepEqual(metrics, ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'client_decode_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms', 'ttft_answer_ms', 'server_residual_ms', 'wall_ms']);
   });
 
   it('multi-agent: agent and solo rows follow their variant', () => {

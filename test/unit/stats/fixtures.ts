@@ -36,8 +36,9 @@ export function makeCall(s: CallSpec): CallRecord {
     client: { sendOffsetMs: 0, headersMs: 5, firstTokenMs: ttft, endMs: e2e, chunkMs: [] },
     metrics: status === 'ok'
       ? {
-        ttft_ms: ttft, server_ttft_ms: 1, queue_ms: null, decode_tps: s.tps, e2e_tps: evalCount / ((e2e - ttft) / 1000),
-        tpot_ms: (e2e - ttft) / (evalCount - 1), itl_ms: null, e2e_ms: e2e, load_ms: 0, prompt_eval_ms: 1, prompt_tps: 10000, cold: false,
+        ttft_ms: ttft, ttft_answer_ms: ttft, server_ttft_ms: 1, queue_ms: null, decode_tps: s.tps, client_decode_tps: (evalCount - 1) / ((e2e - ttft) / 1000),
+        tpot_ms: (e2e - ttft) / (evalCount - 1), itl_ms: null, e2e_ms: e2e, load_ms: 0, prompt_eval_ms: 1, prompt_tps: 10000,
+        prompt_cached_tokens: null, server_residual_ms: 0, cold: false, decode_low_precision: evalCount < 8,
       }
       : null,
     textChars: 400,

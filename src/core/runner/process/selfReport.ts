@@ -44,6 +44,7 @@ export function parseSelfReport(line: string, readAtMs: number, ctx: SelfReportC
     sendOffsetMs: readAtMs - endMs - ctx.runStartMs,
     headersMs: num(o.headers_ms),
     firstTokenMs,
+    firstAnswerMs: num(o.first_answer_ms),
     endMs,
     chunkMs,
   };

@@ -75,6 +75,7 @@ export class CallObserver {
   private status: number | null = null;
   private headersAt: number | null = null;
   private firstTokenMs: number | null = null;
+  private firstAnswerMs: number | null = null;
   private readonly chunkMs: number[] = [];
   private textChars = 0;
   private final: Record<string, unknown> | null = null;
@@ -135,6 +136,7 @@ export class CallObserver {
       const t = atMs - this.facts.sendAtMs;
       this.chunkMs.push(t);
       this.firstTokenMs ??= t;
+      if (c.text.length > 0) this.firstAnswerMs ??= t;
       this.facts.onContent?.(this.stage(null), this.chunkMs.length, t);
     }
     this.textChars += c.text.length;
@@ -157,6 +159,7 @@ export class CallObserver {
       sendOffsetMs: this.facts.sendAtMs - this.facts.runStartMs,
       headersMs: this.headersAt,
       firstTokenMs: this.firstTokenMs,
+      firstAnswerMs: this.firstAnswerMs,
       endMs: endAtMs - this.facts.sendAtMs,
       chunkMs: this.chunkMs,
     };
