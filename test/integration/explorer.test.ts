@@ -116,12 +116,14 @@ describe('experience: results explorer and TR commands (extension host, real eng
     assert.ok(r, a.lastNotice()?.text);
     assert.equal(r.underTr, slow);
     assert.ok(existsSync(r.mdFile) && existsSync(r.jsonFile));
-    assert.match(r.comparison.verdict, /slower/);
+    // Exact paced server rates: no spread, so no test (p null) and the verdict says so, never "p = 0".
+    assert.equal(r.comparison.p, null);
+    assert.match(r.comparison.verdict, /^not testable \(no variation\) on decode_tps/);
     const panel = a.dashboard.current();
     assert.ok(panel);
     assert.deepEqual(panel.currentView, { kind: 'compare', a: { trId: fast, variant: 'base' }, b: { trId: slow, variant: 'base' }, metric: 'decode_tps', reportsDir: reportsDir() });
     const m = await panel.whenRendered((x) => x.view === 'compare' && x.trIds.join() === `${fast},${slow}`);
-    assert.match(m.verdict ?? '', /slower/);
+    assert.match(m.verdict ?? '', /^not testable \(no variation\)/);
     assert.ok(m.figures.some((f) => f.nonEmpty));
     // from the explorer with both items selected: VS Code passes (clicked item, [selection])
     const nodes = [await item(fast), await item(slow)];

@@ -34,11 +34,13 @@ export interface ComparisonResult extends Comparison {
   percent: number | null;
   percentCi95: [number, number] | null;
   bootstrap: { resamples: number; seed: number; skipped?: string };
-  /** true when Welch p < α, or when both groups have zero spread and different means. */
+  /** true when Welch p < α (never without a test: no spread or n < 2 is "not testable"). */
   detectable: boolean;
   sampleSizeHint: { detectPercent: number; runsPerVariant: number | null } | null;
   /** Why the usual inference does not apply, when it does not. */
   degenerate?: string;
+  /** true when both groups have n ≥ 2 and zero spread: verdict "not testable (no variation)". */
+  noVariation?: boolean;
 }
 
 export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts: CompareOptions): ComparisonResult {
@@ -57,27 +59,29 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
   const diff = mb.mean - ma.mean;
   const ratio = ma.mean !== 0 ? mb.mean / ma.mean : null;
   const welch = welchTest(ma, mb);
-  const rci = ratioCi95(ma, mb);
 
   let degenerate: string | undefined;
   let detectable = false;
-  let ci95: [number, number] | null = welch?.ci95 ?? null;
-  let p: number | null = welch?.p ?? null;
+  let noVariation = false;
   if (ma.variance === null || mb.variance === null) {
     degenerate = `n=${ma.n} vs ${mb.n}: at least 2 runs per group are needed for a CI and a test`;
   } else if (welch === null) {
-    degenerate = 'zero variance in both groups: every run of each group gave the same value';
-    ci95 = [diff, diff];
-    detectable = diff !== 0;
-    p = diff !== 0 ? 0 : 1;
+    // No spread in either group: the standard error is 0, so no test, CI or effect size exists (PRODUCT.md
+    // §11.3: p is null) — an equal or different mean says nothing about what another run would give.
+    noVariation = true;
+    degenerate = 'zero variance in both groups: every run of each group gave the same value, so no test is possible';
   } else {
     detectable = welch.p < ALPHA;
   }
+  const ci95: [number, number] | null = welch?.ci95 ?? null;
+  const p: number | null = welch?.p ?? null;
 
   const bootstrap: ComparisonResult['bootstrap'] = { resamples, seed };
   let bootstrapCi95: [number, number] | null = null;
   if (ma.n < 2 || mb.n < 2) {
     bootstrap.skipped = 'fewer than 2 runs in a group';
+  } else if (noVariation) {
+    bootstrap.skipped = 'no variation in either group';
   } else if (resamples * (ma.n + mb.n) > BOOTSTRAP_MAX_DRAWS) {
     bootstrap.skipped = `more than ${BOOTSTRAP_MAX_DRAWS} draws; the Welch CI is accurate at n=${ma.n} vs ${mb.n}`;
   } else {
@@ -85,7 +89,7 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
   }
 
   let sampleSizeHint: ComparisonResult['sampleSizeHint'] = null;
-  if (!detectable && ma.variance !== null && mb.variance !== null && ma.mean !== 0) {
+  if (!detectable && welch !== null && ma.variance !== null && mb.variance !== null && ma.mean !== 0) {
     const delta = (Math.abs(ma.mean) * detectPercent) / 100;
     sampleSizeHint = { detectPercent, runsPerVariant: welchSampleSize(Math.sqrt(ma.variance), Math.sqrt(mb.variance), delta, { alpha: ALPHA }) };
   }
@@ -98,7 +102,7 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
     diff,
     ratio,
     ci95,
-    ratioCi95: rci,
+    ratioCi95: welch === null ? null : ratioCi95(ma, mb),
     bootstrapCi95,
     p,
     g: hedgesG(ma, mb),
@@ -117,6 +121,7 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
     sampleSizeHint,
   };
   if (degenerate !== undefined) result.degenerate = degenerate;
+  if (noVariation) result.noVariation = true;
   result.verdict = verdictText(result, info);
   return result;
 }

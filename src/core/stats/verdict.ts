@@ -19,6 +19,8 @@ export interface VerdictInput {
   detectable: boolean;
   sampleSizeHint: { detectPercent: number; runsPerVariant: number | null } | null;
   degenerate?: string;
+  noVariation?: boolean;
+  meanB?: number;
 }
 
 /**
@@ -84,13 +86,13 @@ function magnitude(v: VerdictInput, info: MetricInfo): string {
 
 export function verdictText(v: VerdictInput, info: MetricInfo): string {
   const n = `n=${v.nA} vs ${v.nB}`;
-  if (v.degenerate !== undefined && v.ci95 === null) {
-    const observed = v.percent === null ? `${formatNumber(v.diff)} ${info.unit}` : signed(v.percent);
-    return `cannot tell on ${v.metric}: ${n} runs (at least 2 per variant are needed); the observed change of ${v.b} against ${v.a} is ${observed}`;
+  if (v.noVariation) {
+    const meanB = v.meanB ?? v.meanA + v.diff;
+    return `not testable (no variation) on ${v.metric}: every run of ${v.a} gave ${formatNumber(v.meanA)} ${info.unit} and every run of ${v.b} gave ${formatNumber(meanB)} ${info.unit} (${n}); a test needs spread in at least one group`;
   }
   if (v.degenerate !== undefined) {
-    if (v.diff === 0) return `no difference on ${v.metric}: every run of ${v.a} and ${v.b} gave ${formatNumber(v.meanA)} ${info.unit} (${n})`;
-    return `${magnitude(v, info)}no spread: every run of each variant gave one value, ${n})`;
+    const observed = v.percent === null ? `${formatNumber(v.diff)} ${info.unit}` : signed(v.percent);
+    return `not testable on ${v.metric}: ${n} runs (at least 2 per variant are needed); the observed change of ${v.b} against ${v.a} is ${observed}`;
   }
   const p = v.p === null ? '' : `Welch ${formatP(v.p)}`;
   if (v.detectable) return `${magnitude(v, info)}${p}, ${n})`;

@@ -98,26 +98,24 @@ describe('stats/compare', () => {
     assert.match(c.verdict, /; more than 10,000,000 runs per variant would be needed to detect a 0\.0001% difference$/);
   });
 
-  it('equal means, zero variance on both sides: no difference, p = 1, g null', () => {
+  it('equal means, zero variance on both sides: not testable (no variation), p/CI/g null, never "no difference"', () => {
     const c = compareSamples([42, 42], [42, 42, 42], { a: 'A', b: 'B', metric: 'decode_tps' });
     assert.equal(c.diff, 0);
-    assert.equal(c.p, 1);
-    assert.deepEqual(c.ci95, [0, 0]);
-    assert.equal(c.g, null);
+    for (const k of ['p', 'ci95', 'ratioCi95', 'bootstrapCi95', 'g', 't', 'df', 'percentCi95'] as const) assert.equal(c[k], null, k);
     assert.equal(c.detectable, false);
     assert.match(c.degenerate ?? '', /zero variance/);
-    assert.equal(c.verdict, 'no difference on decode_tps: every run of A and B gave 42 tok/s (n=2 vs 3)');
+    assert.equal(c.bootstrap.skipped, 'no variation in either group');
+    assert.equal(c.verdict, 'not testable (no variation) on decode_tps: every run of A gave 42 tok/s and every run of B gave 42 tok/s (n=2 vs 3); a test needs spread in at least one group');
   });
 
-  it('different means, zero variance on both sides: a difference without spread, p = 0, g null', () => {
+  it('different means, zero variance on both sides: not testable (no variation) — p null, never p = 0 "detectable"', () => {
     const c = compareSamples([100, 100], [104, 104, 104], { a: 'A', b: 'B', metric: 'decode_tps' });
     assert.equal(c.diff, 4);
-    assert.equal(c.p, 0);
-    assert.deepEqual(c.ci95, [4, 4]);
-    assert.equal(c.g, null);
-    assert.equal(c.detectable, true);
-    assert.deepEqual(c.bootstrapCi95, [4, 4]);
-    assert.equal(c.verdict, 'B is 4.0% faster than A on decode_tps (no spread: every run of each variant gave one value, n=2 vs 3)');
+    assert.equal(c.ratio, 1.04);
+    assert.ok(Math.abs((c.percent ?? NaN) - 4) < 1e-9);
+    for (const k of ['p', 'ci95', 'ratioCi95', 'bootstrapCi95', 'g', 't', 'df', 'percentCi95', 'sampleSizeHint'] as const) assert.equal(c[k], null, k);
+    assert.equal(c.detectable, false);
+    assert.equal(c.verdict, 'not testable (no variation) on decode_tps: every run of A gave 100 tok/s and every run of B gave 104 tok/s (n=2 vs 3); a test needs spread in at least one group');
   });
 
   it('one run in a group: point estimates only, every inferential quantity null', () => {
@@ -127,12 +125,13 @@ describe('stats/compare', () => {
     for (const k of ['ci95', 'ratioCi95', 'bootstrapCi95', 'p', 'g', 't', 'df', 'sampleSizeHint'] as const) assert.equal(c[k], null, k);
     assert.equal(c.detectable, false);
     assert.equal(c.bootstrap.skipped, 'fewer than 2 runs in a group');
-    assert.equal(c.verdict, 'cannot tell on decode_tps: n=1 vs 3 runs (at least 2 per variant are needed); the observed change of B against A is +2.0%');
+    assert.equal(c.verdict, 'not testable on decode_tps: n=1 vs 3 runs (at least 2 per variant are needed); the observed change of B against A is +2.0%');
   });
 
-  it('one run each side, equal values: still "cannot tell", never "no difference"', () => {
+  it('one run each side, equal values: "not testable", never "no difference", p null', () => {
     const c = compareSamples([5], [5], { a: 'A', b: 'B', metric: 'e2e_ms' });
-    assert.match(c.verdict, /^cannot tell on e2e_ms: n=1 vs 1/);
+    assert.equal(c.p, null);
+    assert.match(c.verdict, /^not testable on e2e_ms: n=1 vs 1/);
   });
 
   it('an empty group is an input error', () => {
