@@ -26,7 +26,7 @@ export function registerCompareCommand(program: Command): void {
       const lines = [
         `${c.metric}: ${c.a} (n=${c.nA}, mean ${fmtNum(c.meanA)}) vs ${c.b} (n=${c.nB}, mean ${fmtNum(c.meanB)})`,
         `  diff (b − a) ${fmtNum(c.diff)}  95% CI ${fmtCi(c.ci95)}  bootstrap ${fmtCi(c.bootstrapCi95 ?? null)}`,
-        `  ratio ${fmtNum(c.ratio)}  95% CI ${fmtCi(c.ratioCi95 ?? null)}  p ${fmtP(c.p)}  Hedges' g ${fmtNum(c.g)}`,
+        `  ratio ${fmtNum(c.ratio)}  95% CI ${fmtCi(c.ratioCi95 ?? null)}  p ${fmtP(c.p)}${c.p_adjusted !== undefined ? ` (Holm-adjusted ${fmtP(c.p_adjusted)} over ${c.adjustment?.comparisons} comparisons)` : ''}  Hedges' g ${fmtNum(c.g)}`,
         `  verdict: ${c.verdict}`,
         `written under ${r.underTr}: ${relative(process.cwd(), r.jsonFile)}, ${relative(process.cwd(), r.mdFile)}`,
       ];

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChimeraError } from '../errors';
 import { SummaryAccumulator } from '../stats/accumulator';
-import { compareSamples, type ComparisonResult } from '../stats/compare';
+import { applyHolm, compareSamples, type ComparisonResult } from '../stats/compare';
 import { writeFileAtomic, writeJsonAtomic } from '../store/files';
 import { metaPath, readMeta, runsPath } from '../store/read';
 import { compareTrIds } from '../store/trId';
@@ -81,20 +81,23 @@ export function compareTrGroups(reportsDir: string, a: GroupRef, b: GroupRef, me
   const aName = `${a.tr}:${ga.variant}`;
   const bName = `${b.tr}:${gb.variant}`;
   const result = compareSamples(ga.values, gb.values, { a: aName, b: bName, metric });
-  const comparison: TrComparison = { ...result, source: COMPARE_SOURCE, aTr: a.tr, bTr: b.tr, aVariant: ga.variant, bVariant: gb.variant };
+  const computed: TrComparison = { ...result, source: COMPARE_SOURCE, aTr: a.tr, bTr: b.tr, aVariant: ga.variant, bVariant: gb.variant };
   const underTr = compareTrIds(a.tr, b.tr) >= 0 ? a.tr : b.tr;
   const dir = trDirOf(reportsDir, underTr);
-  const stem = fileStem(comparison);
+  const stem = fileStem(computed);
   const jsonFile = join(dir, 'comparisons', `${stem}.json`);
   const mdFile = join(dir, 'comparisons', `${stem}.md`);
+  // The new comparison joins the TR's family of comparisons of this metric: Holm runs over all of them.
+  const meta = readMeta(dir);
+  const same = (c: Record<string, unknown>): boolean => c.source === COMPARE_SOURCE && c.a === computed.a && c.b === computed.b && c.metric === computed.metric;
+  const all = applyHolm([...(meta.summary.comparisons ?? []).filter((c) => !same(c)), computed]);
+  const comparison = all[all.length - 1] as TrComparison;
   if (!write) return { comparison, underTr, jsonFile, mdFile };
   assertNotRunning(dir, underTr, 'add a comparison');
   mkdirSync(join(dir, 'comparisons'), { recursive: true });
   writeJsonAtomic(jsonFile, comparison);
   writeFileAtomic(mdFile, comparisonMarkdown(comparison));
-  const meta = readMeta(dir);
-  const same = (c: Record<string, unknown>): boolean => c.source === COMPARE_SOURCE && c.a === comparison.a && c.b === comparison.b && c.metric === comparison.metric;
-  meta.summary.comparisons = [...(meta.summary.comparisons ?? []).filter((c) => !same(c)), comparison];
+  meta.summary.comparisons = all;
   writeJsonAtomic(metaPath(dir), meta);
   // The newer TR's report shows the comparison from now on (figures are left as they are).
   writeReport(dir, { reportsDir, charts: false });

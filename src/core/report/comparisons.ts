@@ -22,17 +22,19 @@ function side(c: Comparison, which: 'a' | 'b'): string {
 }
 
 export function comparisonTable(comparisons: readonly Comparison[]): string {
+  // The Holm column appears once a metric has several comparisons in the TR (PRODUCT.md §11.3).
+  const holm = comparisons.some((c) => 'p_adjusted' in c);
   const rows = comparisons.map((c) => {
     const r = c as Partial<ComparisonResult>;
     const unit = metricInfo(c.metric).unit;
     return [
       code(c.metric), side(c, 'a'), side(c, 'b'),
       `${fmtNum(c.diff)} ${unit}`, fmtCi(c.ci95), fmtCi(c.bootstrapCi95 ?? null),
-      fmtNum(c.ratio), fmtCi(c.ratioCi95 ?? null), fmtP(c.p), fmtNum(c.g),
+      fmtNum(c.ratio), fmtCi(c.ratioCi95 ?? null), fmtP(c.p), ...(holm ? [r.p_adjusted === undefined ? '—' : fmtP(r.p_adjusted)] : []), fmtNum(c.g),
       r.nA !== undefined ? `${r.nA} / ${r.nB}` : '—', hint(c),
     ];
   });
-  return table(['Metric', 'A (reference)', 'B', 'Δ = B − A', '95% CI of Δ (Welch)', 'Bootstrap 95% CI of Δ', 'Ratio B/A', '95% CI of ratio', 'p (Welch)', 'Hedges\' g', 'n A / B', 'Runs per variant to detect'], rows);
+  return table(['Metric', 'A (reference)', 'B', 'Δ = B − A', '95% CI of Δ (Welch)', 'Bootstrap 95% CI of Δ', 'Ratio B/A', '95% CI of ratio', 'p (Welch)', ...(holm ? ['p (Holm-adjusted)'] : []), 'Hedges\' g', 'n A / B', 'Runs per variant to detect'], rows);
 }
 
 export function renderComparisons(input: ReportInput): string {

@@ -5,7 +5,7 @@ import { countedRuns } from '../charts/runCharts';
 import { SummaryAccumulator } from '../stats/accumulator';
 import type { RunSummary } from '../stats/summaryTypes';
 import type { CallRecord, Meta, MultiAgentRunMetrics, RunRecord, RunStatus } from '../types';
-import { keptComparisons, summaryOptionsOf } from './recompute';
+import { summaryOptionsOf, withKeptComparisons } from './recompute';
 
 export const MAX_LISTED_RUNS = 50;
 export const MAX_MULTI_AGENT_ROWS = 60;
@@ -118,9 +118,7 @@ export class RunDigest {
   }
 
   finish(): Digest {
-    const summary = this.acc.finish();
-    const kept = keptComparisons(this.meta);
-    if (kept.length) summary.comparisons = [...summary.comparisons, ...(kept as RunSummary['comparisons'])];
+    const summary = withKeptComparisons(this.acc.finish(), this.meta);
     this.facts.excluded.byReason = [...this.reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     return { summary, facts: this.facts, sample: this.sample, output: this.firstReportOutput ?? this.lastOutput };
   }

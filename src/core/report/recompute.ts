@@ -2,6 +2,7 @@
 // regenerates everything from raw data. Comparisons added later by `compare` (cross-TR or chosen
 // by hand) are not derivable from this TR's runs alone; they are carried over.
 import { buildSummary } from '../stats/accumulator';
+import { applyHolm } from '../stats/compare';
 import type { RunSummary, SummaryOptions, VariantSpec } from '../stats/summaryTypes';
 import type { Comparison, Meta, RunRecord } from '../types';
 import { isRecord } from '../store/metaExperiment';
@@ -36,10 +37,17 @@ export function keptComparisons(meta: Meta): Comparison[] {
   return (meta.summary?.comparisons ?? []).filter((c) => c.source === COMPARE_SOURCE);
 }
 
+/**
+ * A freshly computed summary plus the comparisons `compare` added earlier; Holm's adjustment runs over
+ * the merged list, since a cross-TR comparison of a metric joins that metric's family.
+ */
+export function withKeptComparisons(summary: RunSummary, meta: Meta): RunSummary {
+  const kept = keptComparisons(meta);
+  if (kept.length > 0) summary.comparisons = applyHolm([...summary.comparisons, ...(kept as RunSummary['comparisons'])], summary.method.detectPercent);
+  return summary;
+}
+
 /** The summary of the TR's runs, plus the comparisons `compare` added earlier. */
 export function recomputeSummary(meta: Meta, runs: readonly RunRecord[]): RunSummary {
-  const summary = buildSummary(runs, summaryOptionsOf(meta));
-  const kept = keptComparisons(meta);
-  if (kept.length > 0) summary.comparisons = [...summary.comparisons, ...(kept as RunSummary['comparisons'])];
-  return summary;
+  return withKeptComparisons(buildSummary(runs, summaryOptionsOf(meta)), meta);
 }

@@ -1,7 +1,7 @@
 // Incremental run summary: add(run) per run as runs.jsonl streams in, finish() once. Only per-metric
 // number columns and a few sums are kept per group — never the run objects — so a million runs fit.
 import type { CallRecord, MultiAgentRunMetrics, RunRecord } from '../types.js';
-import { type ComparisonResult, compareSamples, DEFAULT_DETECT_PERCENT, ALPHA } from './compare.js';
+import { type ComparisonResult, applyHolm, compareSamples, DEFAULT_DETECT_PERCENT, ALPHA } from './compare.js';
 import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
 import { POWER_TARGET } from './power.js';
 import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls, singleStage } from './runValues.js';
@@ -188,7 +188,7 @@ export class SummaryAccumulator {
       reference: reference?.name ?? null,
       counts: { ...this.counts },
       variants,
-      comparisons,
+      comparisons: applyHolm(comparisons, detectPercent),
       definitions: { ...SUMMARY_DEFINITIONS },
       method: { confidence: 0.95, alpha: ALPHA, bootstrapResamples: BOOTSTRAP_RESAMPLES, bootstrapSeed: seed, detectPercent, power: POWER_TARGET },
     };

@@ -3,6 +3,7 @@
 import type { Comparison } from '../types.js';
 import { ChimeraError } from '../errors.js';
 import { metricInfo } from './metrics.js';
+import { holmAdjust } from './holm.js';
 import { welchSampleSize } from './power.js';
 import { BOOTSTRAP_MAX_DRAWS, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, bootstrapDiffCi95, hedgesG, moments, ratioCi95, welchTest } from './twoSample.js';
 import { describeChange, verdictText } from './verdict.js';
@@ -41,6 +42,12 @@ export interface ComparisonResult extends Comparison {
   degenerate?: string;
   /** true when both groups have n ≥ 2 and zero spread: verdict "not testable (no variation)". */
   noVariation?: boolean;
+  /** Sample standard deviations (n−1) of the per-run values; null when n < 2. */
+  sdA: number | null;
+  sdB: number | null;
+  /** Holm-adjusted p over the TR's comparisons of the same metric; present only when there are several (applyHolm). */
+  p_adjusted?: number | null;
+  adjustment?: { method: 'holm'; comparisons: number };
 }
 
 export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts: CompareOptions): ComparisonResult {
@@ -88,11 +95,9 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
     bootstrapCi95 = bootstrapDiffCi95(a, b, { resamples, seed });
   }
 
-  let sampleSizeHint: ComparisonResult['sampleSizeHint'] = null;
-  if (!detectable && welch !== null && ma.variance !== null && mb.variance !== null && ma.mean !== 0) {
-    const delta = (Math.abs(ma.mean) * detectPercent) / 100;
-    sampleSizeHint = { detectPercent, runsPerVariant: welchSampleSize(Math.sqrt(ma.variance), Math.sqrt(mb.variance), delta, { alpha: ALPHA }) };
-  }
+  const sdA = ma.variance === null ? null : Math.sqrt(ma.variance);
+  const sdB = mb.variance === null ? null : Math.sqrt(mb.variance);
+  const sampleSizeHint = detectable || welch === null ? null : sampleSizeHintOf(ma.mean, sdA, sdB, detectPercent);
 
   const change = describeChange(ratio, ci95, ma.mean);
   const result: ComparisonResult = {
@@ -119,9 +124,53 @@ export function compareSamples(a: ArrayLike<number>, b: ArrayLike<number>, opts:
     bootstrap,
     detectable,
     sampleSizeHint,
+    sdA,
+    sdB,
   };
   if (degenerate !== undefined) result.degenerate = degenerate;
   if (noVariation) result.noVariation = true;
   result.verdict = verdictText(result, info);
   return result;
+}
+
+/** Runs per variant for power 0.8 at α to detect detectPercent of the reference mean; null when the SDs are unknown. */
+function sampleSizeHintOf(meanA: number, sdA: number | null, sdB: number | null, detectPercent: number): ComparisonResult['sampleSizeHint'] {
+  if (sdA === null || sdB === null || meanA === 0) return null;
+  const delta = (Math.abs(meanA) * detectPercent) / 100;
+  return { detectPercent, runsPerVariant: welchSampleSize(sdA, sdB, delta, { alpha: ALPHA }) };
+}
+
+/**
+ * Holm adjustment over each family of comparisons of the same metric (PRODUCT.md §11.3): with more than
+ * one comparison of a metric, every member gets `p_adjusted` and `adjustment`, and `detectable` and the
+ * verdict use the adjusted p. Recomputed from each stored `p`, so applying it again (after `compare`
+ * adds a comparison to a TR, or after a recompute) gives the same result. Returns new objects.
+ */
+export function applyHolm<C extends Comparison>(comparisons: readonly C[], detectPercent = DEFAULT_DETECT_PERCENT): C[] {
+  const families = new Map<string, number[]>();
+  comparisons.forEach((c, i) => families.set(c.metric, [...(families.get(c.metric) ?? []), i]));
+  const out = comparisons.map((c) => ({ ...c }));
+  for (const members of families.values()) {
+    const adjusted = members.length > 1 ? holmAdjust(members.map((i) => comparisons[i].p)) : null;
+    members.forEach((i, k) => {
+      const c = out[i] as C & Partial<ComparisonResult>;
+      const had = 'p_adjusted' in c;
+      delete c.p_adjusted;
+      delete c.adjustment;
+      if (adjusted !== null) {
+        c.p_adjusted = adjusted[k];
+        c.adjustment = { method: 'holm', comparisons: members.length };
+      } else if (!had) {
+        return; // nothing to adjust, nothing adjusted before: the stored verdict stands
+      }
+      if (c.nA === undefined || c.meanA === undefined) return; // an old stored comparison without the verdict inputs
+      const p = c.p_adjusted ?? c.p;
+      const testable = !c.noVariation && c.degenerate === undefined && p !== null;
+      c.detectable = testable && p < ALPHA;
+      if (c.detectable || !testable) c.sampleSizeHint = null;
+      else c.sampleSizeHint ??= sampleSizeHintOf(c.meanA, c.sdA ?? null, c.sdB ?? null, detectPercent);
+      c.verdict = verdictText(c as unknown as ComparisonResult, metricInfo(c.metric));
+    });
+  }
+  return out;
 }

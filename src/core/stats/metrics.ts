@@ -58,6 +58,7 @@ export const SUMMARY_DEFINITIONS: Record<string, string> = {
   percentiles: 'p5/p25/median/p75/p95/p99 by linear interpolation on the sorted values, k = (n−1)·p (R type 7); iqr = p75 − p25.',
   outliers: 'Tukey fences p25 − 1.5·IQR and p75 + 1.5·IQR; runs outside are flagged and still counted.',
   comparison: 'Each variant (b) against the reference (a, the first variant): diff = mean_b − mean_a with a Welch 95% CI; ratio = mean_b / mean_a with a delta-method 95% CI on the log scale; Welch two-sided p; Hedges\' g (pooled sd, small-sample corrected); a seeded percentile bootstrap CI of the difference. p, the CIs and g are null when no test is possible: a group with fewer than 2 runs, or no spread in either group (verdict "not testable (no variation)", never p = 0).',
+  p_adjusted: 'When a TR holds more than one comparison of the same metric (several variants against the reference, or comparisons added by `compare`): Holm\'s step-down adjustment of their Welch p-values (sorted p₍ᵢ₎ × (m − i + 1), made monotone, capped at 1; m = comparisons of that metric with a p). Those verdicts use p_adjusted < 0.05; the CIs stay unadjusted 95% intervals.',
   sample_size_hint: 'When no difference is detected: the runs per variant for which a two-sided Welch test (α = 0.05) has power 0.8 to detect a difference of the stated percent of the reference mean, with the observed standard deviations.',
   contention_rate: 'Runs flagged as contended by the declared rule / counted multi-agent runs (a fraction, 0–1).',
 };

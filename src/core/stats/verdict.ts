@@ -21,6 +21,9 @@ export interface VerdictInput {
   degenerate?: string;
   noVariation?: boolean;
   meanB?: number;
+  /** Holm-adjusted p over the TR's comparisons of this metric, when there are several. */
+  p_adjusted?: number | null;
+  adjustment?: { method: 'holm'; comparisons: number };
 }
 
 /**
@@ -94,10 +97,12 @@ export function verdictText(v: VerdictInput, info: MetricInfo): string {
     const observed = v.percent === null ? `${formatNumber(v.diff)} ${info.unit}` : signed(v.percent);
     return `not testable on ${v.metric}: ${n} runs (at least 2 per variant are needed); the observed change of ${v.b} against ${v.a} is ${observed}`;
   }
-  const p = v.p === null ? '' : `Welch ${formatP(v.p)}`;
-  if (v.detectable) return `${magnitude(v, info)}${p}, ${n})`;
+  const adjusted = v.adjustment !== undefined && v.p_adjusted != null;
+  const p = v.p === null ? '' : `Welch ${formatP(v.p)}${adjusted ? `, Holm-adjusted ${formatP(v.p_adjusted!)}` : ''}`;
+  if (v.detectable) return `${magnitude(v, info)}${p}${adjusted ? ` over ${v.adjustment!.comparisons} comparisons` : ''}, ${n})`;
+  const after = adjusted ? ` after Holm adjustment for ${v.adjustment!.comparisons} comparisons` : '';
   const observed = v.percent === null
     ? `${formatNumber(v.diff)} ${info.unit}`
     : `${signed(v.percent)}${v.percentCi95 === null ? '' : `, 95% CI [${formatPct(v.percentCi95[0])}%, ${formatPct(v.percentCi95[1])}%]`}`;
-  return `no detectable difference on ${v.metric} between ${v.b} and ${v.a} at ${n} (${v.b} ${observed}, ${p})${sizeHint(v)}`;
+  return `no detectable difference on ${v.metric} between ${v.b} and ${v.a} at ${n}${after} (${v.b} ${observed}, ${p})${sizeHint(v)}`;
 }
