@@ -1,4 +1,4 @@
-// Exit codes of PRODUCT.md §8, one place.
+// Exit codes of PRODUCT.md §8 and §11.5, one place.
 import { ChimeraError, type ErrorCode } from '../core/errors';
 
 export const EXIT = {
@@ -6,6 +6,8 @@ export const EXIT = {
   runsFailed: 1,
   badInput: 2,
   unavailable: 3,
+  /** `gate`: the CI of the change straddles the margin; more runs would decide. */
+  inconclusive: 4,
   interrupted: 130,
 } as const;
 

@@ -8,6 +8,7 @@ import { registerListCommand } from './commands/list';
 import { registerDemoCommand } from './commands/demo';
 import { registerReportCommand } from './commands/report';
 import { registerCompareCommand } from './commands/compare';
+import { registerGateCommand } from './commands/gate';
 import { registerSupersedeCommand } from './commands/supersede';
 import { registerIndexCommand } from './commands/index';
 import { registerCompendiumCommand } from './commands/compendium';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerGateCommand(program);
   registerSupersedeCommand(program);
   registerIndexCommand(program);
   registerCompendiumCommand(program);

@@ -219,11 +219,15 @@ export interface EndpointInfo {
   error?: string;
 }
 
+/** The workspace's git state at run start (PRODUCT.md §11.3); absent when the workspace is not a git work tree. */
+export interface GitInfo { commit: string | null; branch: string | null; dirty: boolean; diffHash: string | null }
+
 export interface Environment {
   endpoints: EndpointInfo[];
   host: { os: string; arch: string; cpus: number; cpuModel?: string; memoryBytes: number; node: string; hostname?: string };
   gpus: { name: string; memoryTotalMb?: number; driver?: string }[];
   tool: { name: string; version: string };
+  git?: GitInfo;
 }
 
 export interface Counts {

@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareTrGroups, parseGroupRef } from '../../core/report/compareTrs';
 import { fmtCi, fmtNum, fmtP } from '../../core/report/format';
+import { provenanceLines } from '../../core/store/provenance';
 
 interface CompareCliOptions { reportsDir: string; metric: string; json?: boolean }
 
@@ -28,6 +29,7 @@ export function registerCompareCommand(program: Command): void {
         `  diff (b − a) ${fmtNum(c.diff)}  95% CI ${fmtCi(c.ci95)}  bootstrap ${fmtCi(c.bootstrapCi95 ?? null)}`,
         `  ratio ${fmtNum(c.ratio)}  95% CI ${fmtCi(c.ratioCi95 ?? null)}  p ${fmtP(c.p)}${c.p_adjusted !== undefined ? ` (Holm-adjusted ${fmtP(c.p_adjusted)} over ${c.adjustment?.comparisons} comparisons)` : ''}  Hedges' g ${fmtNum(c.g)}`,
         `  verdict: ${c.verdict}`,
+        ...provenanceLines(c.provenance, 'a → b'),
         `written under ${r.underTr}: ${relative(process.cwd(), r.jsonFile)}, ${relative(process.cwd(), r.mdFile)}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

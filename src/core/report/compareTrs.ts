@@ -9,7 +9,9 @@ import { applyHolm, compareSamples, type ComparisonResult } from '../stats/compa
 import { writeFileAtomic, writeJsonAtomic } from '../store/files';
 import { metaPath, readMeta, runsPath } from '../store/read';
 import { compareTrIds } from '../store/trId';
-import { comparisonTable } from './comparisons';
+import { provenanceDifferences, type ProvenanceDifference } from '../store/provenance';
+import type { Meta } from '../types';
+import { comparisonTable, provenanceMarkdown } from './comparisons';
 import { escapeInline } from './format';
 import { assertNotRunning, trDirOf } from './locate';
 import { COMPARE_SOURCE, summaryOptionsOf } from './recompute';
@@ -18,7 +20,11 @@ import { writeReport } from './write';
 
 export interface GroupRef { tr: string; variant?: string }
 
-export type TrComparison = ComparisonResult & { source: typeof COMPARE_SOURCE; aTr: string; bTr: string; aVariant: string; bVariant: string };
+export type TrComparison = ComparisonResult & {
+  source: typeof COMPARE_SOURCE; aTr: string; bTr: string; aVariant: string; bVariant: string;
+  /** What differs between the two sides besides what is compared (PRODUCT.md §11.3). */
+  provenance: ProvenanceDifference[];
+};
 
 export interface CompareResult { comparison: TrComparison; underTr: string; jsonFile: string; mdFile: string }
 
@@ -31,7 +37,10 @@ export function parseGroupRef(text: string): GroupRef {
   return { tr: text.slice(0, i), variant };
 }
 
-function groupValues(reportsDir: string, ref: GroupRef, metric: string): { variant: string; values: Float64Array } {
+export interface GroupValues { variant: string; values: Float64Array; meta: Meta }
+
+/** The per-run values of one group's counted runs, read from runs.jsonl; the variant is resolved (named, or the only one). */
+export function groupValues(reportsDir: string, ref: GroupRef, metric: string): GroupValues {
   const dir = trDirOf(reportsDir, ref.tr);
   const meta = readMeta(dir);
   const acc = new SummaryAccumulator(summaryOptionsOf(meta));
@@ -50,7 +59,7 @@ function groupValues(reportsDir: string, ref: GroupRef, metric: string): { varia
       where: `${ref.tr}:${variant}`, details: [`variants with counted runs: ${counted.join(', ') || '(none)'}`],
     });
   }
-  return { variant, values: acc.values(variant, metric) };
+  return { variant, values: acc.values(variant, metric), meta };
 }
 
 function fileStem(c: TrComparison): string {
@@ -68,6 +77,7 @@ export function comparisonMarkdown(c: TrComparison): string {
     '',
     `**Verdict:** ${escapeInline(c.verdict)}`,
     '',
+    provenanceMarkdown(c.provenance),
   ].join('\n');
 }
 
@@ -81,7 +91,8 @@ export function compareTrGroups(reportsDir: string, a: GroupRef, b: GroupRef, me
   const aName = `${a.tr}:${ga.variant}`;
   const bName = `${b.tr}:${gb.variant}`;
   const result = compareSamples(ga.values, gb.values, { a: aName, b: bName, metric });
-  const computed: TrComparison = { ...result, source: COMPARE_SOURCE, aTr: a.tr, bTr: b.tr, aVariant: ga.variant, bVariant: gb.variant };
+  const provenance = provenanceDifferences({ meta: ga.meta, variant: ga.variant }, { meta: gb.meta, variant: gb.variant });
+  const computed: TrComparison = { ...result, source: COMPARE_SOURCE, aTr: a.tr, bTr: b.tr, aVariant: ga.variant, bVariant: gb.variant, provenance };
   const underTr = compareTrIds(a.tr, b.tr) >= 0 ? a.tr : b.tr;
   const dir = trDirOf(reportsDir, underTr);
   const stem = fileStem(computed);

@@ -3,6 +3,7 @@
 // implementations (start-up, RSS, CPU). Every number is read from the summary or a run record.
 import type { ComparisonResult } from '../stats/compare';
 import { metricInfo } from '../stats/metrics';
+import { SAME_PROVENANCE, type ProvenanceDifference } from '../store/provenance';
 import type { Comparison } from '../types';
 import { describeRule } from './findings';
 import { code, escapeInline, fmtCi, fmtFraction, fmtNum, fmtP, table } from './format';
@@ -37,6 +38,18 @@ export function comparisonTable(comparisons: readonly Comparison[]): string {
   return table(['Metric', 'A (reference)', 'B', 'Δ = B − A', '95% CI of Δ (Welch)', 'Bootstrap 95% CI of Δ', 'Ratio B/A', '95% CI of ratio', 'p (Welch)', ...(holm ? ['p (Holm-adjusted)'] : []), 'Hedges\' g', 'n A / B', 'Runs per variant to detect'], rows);
 }
 
+/** The provenance differences of a comparison as a table; one sentence when none were recorded or none differ. */
+export function provenanceMarkdown(diffs: readonly ProvenanceDifference[] | undefined): string {
+  if (diffs === undefined) return '';
+  if (diffs.length === 0) return `**Provenance:** ${SAME_PROVENANCE}.\n`;
+  const rows = diffs.map((d) => [code(d.field), escapeInline(d.a ?? 'not recorded'), escapeInline(d.b ?? 'not recorded'), d.blocking ? '**mismatch**' : 'listed']);
+  return ['**Provenance:** what differs between A and B besides what is compared. A mismatch (model digest, server version, GPU) makes the comparison apples-to-oranges.', '', table(['What', 'A', 'B', ''], rows), ''].join('\n');
+}
+
+function provenanceOf(c: Comparison): ProvenanceDifference[] | undefined {
+  return Array.isArray(c.provenance) ? (c.provenance as ProvenanceDifference[]) : undefined;
+}
+
 export function renderComparisons(input: ReportInput): string {
   const cs = input.summary.comparisons ?? [];
   if (cs.length === 0) return 'Only one group has counted runs: there is nothing to compare. Use `chimeraforge compare` to compare it with a variant of another TR.\n';
@@ -50,6 +63,12 @@ export function renderComparisons(input: ReportInput): string {
     ...cs.map((c) => `- ${code(c.metric)}: ${escapeInline(c.verdict)}`),
     '',
   ];
+  // Comparisons with another TR carry what differs between the two sides.
+  for (const c of cs) {
+    const p = provenanceOf(c);
+    if (p === undefined || c.aTr === undefined) continue;
+    out.push(`#### ${side(c, 'a')} vs ${side(c, 'b')} (${code(c.metric)})`, '', provenanceMarkdown(p));
+  }
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@
 // runs) and the Executive Summary with its key findings.
 import type { ShownStatus } from '../types';
 import { keyFindings } from './findings';
+import { gitText } from './methodology';
 import { code, escapeInline, fmtNum } from './format';
 import type { ReportInput } from './model';
 
@@ -57,6 +58,7 @@ function environmentLines(input: ReportInput): string[] {
     }
   }
   if (env?.tool) lines.push(`**Tool:** ${escapeInline(env.tool.name)} ${escapeInline(env.tool.version)}`);
+  if (env?.git) lines.push(`**Git:** ${gitText(env.git)}`);
   return lines;
 }
 

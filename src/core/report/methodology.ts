@@ -2,6 +2,8 @@
 // the definitions of every metric shown, and how the statistics are formed.
 import { statOf } from '../stats/summaryTypes';
 import { METRIC_DEFINITIONS } from '../metrics/definitions';
+import { GIT_DEFINITION } from '../store/git';
+import type { GitInfo } from '../types';
 import { code, escapeInline, fmtNum, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
 
@@ -69,6 +71,13 @@ function protocolRows(input: ReportInput): string[][] {
   ];
 }
 
+/** environment.git in words; absent = not a git work tree when the run started (or git not on PATH). */
+export function gitText(g: GitInfo | undefined): string {
+  if (!g) return 'not recorded (not a git work tree, or git not found)';
+  const state = g.dirty ? `dirty, diff ${g.diffHash ? code(g.diffHash.replace(/^sha256:/, '').slice(0, 12)) : 'not hashed'}` : 'clean';
+  return `${g.commit ? code(g.commit.slice(0, 12)) : 'no commit yet'}${g.branch ? ` on ${code(g.branch)}` : ' (detached)'}, ${state}`;
+}
+
 function environmentRows(input: ReportInput): string[][] {
   const env = input.meta.environment;
   const rows: string[][] = [];
@@ -85,6 +94,7 @@ function environmentRows(input: ReportInput): string[][] {
   rows.push(['GPU', (env?.gpus ?? []).map((g) => escapeInline(g.name)).join('; ') || 'none detected']);
   for (const e of env?.endpoints ?? []) rows.push([`Server ${code(e.name)}`, `${escapeInline(e.url)}, version ${escapeInline(e.version ?? 'unknown')}`]);
   if (env?.tool) rows.push(['Harness', `${escapeInline(env.tool.name)} ${escapeInline(env.tool.version)}`]);
+  rows.push(['Workspace git', gitText(env?.git)]);
   return rows;
 }
 
@@ -92,6 +102,7 @@ export function renderMethodology(input: ReportInput): string {
   const { meta, summary } = input;
   const out: string[] = [];
   out.push('### Hardware and software', '', table(['Item', 'Value'], environmentRows(input)), '');
+  if (meta.environment?.git) out.push(`Workspace git: ${escapeInline(GIT_DEFINITION)}`, '');
   out.push('### Workflow', '', workflowText(meta.experiment), '');
   out.push('### Protocol', '', table(['Setting', 'Value'], protocolRows(input)), '');
   // A TR written before a metric existed has no recorded definition of it (e.g. client_decode_tps,

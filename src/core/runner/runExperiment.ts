@@ -81,7 +81,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   if (requestedTr !== undefined) assertTrId(requestedTr, 'tr');
   // Nothing is written before the endpoints and models are known to be there.
   const pre = await preflightAll(x, clock, opts.signal, opts.fetch);
-  const environment = await captureEnvironment(pre.endpoints);
+  const environment = await captureEnvironment(pre.endpoints, x.workspaceDir);
   const writer = TrWriter.create(opts.reportsDir, {
     title: x.title,
     kind: x.kind,

@@ -44,7 +44,7 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-function formatPct(x: number): string {
+export function formatPct(x: number): string {
   const abs = Math.abs(x);
   return abs >= 0.1 || abs === 0 ? x.toFixed(1) : x.toPrecision(2);
 }

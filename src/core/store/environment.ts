@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { captureGit } from './git';
 import type { Environment, EndpointInfo } from '../types';
 
 export interface GpuSample { name: string; memoryTotalMb?: number; memoryUsedMb?: number; utilizationPct?: number; temperatureC?: number; powerW?: number; smClockMhz?: number; driver?: string }
@@ -44,9 +45,10 @@ export function sampleGpus(timeoutMs = 3000): Promise<GpuSample[]> {
   });
 }
 
-export async function captureEnvironment(endpoints: EndpointInfo[]): Promise<Environment> {
+/** The environment of a run; `workspaceDir` adds environment.git when it is inside a git work tree. */
+export async function captureEnvironment(endpoints: EndpointInfo[], workspaceDir?: string): Promise<Environment> {
   const cpuList = cpus();
-  const gpus = await sampleGpus();
+  const [gpus, git] = await Promise.all([sampleGpus(), workspaceDir === undefined ? null : captureGit(workspaceDir)]);
   return {
     endpoints,
     host: {
@@ -60,5 +62,6 @@ export async function captureEnvironment(endpoints: EndpointInfo[]): Promise<Env
     },
     gpus: gpus.map((g) => ({ name: g.name, ...(g.memoryTotalMb !== undefined ? { memoryTotalMb: g.memoryTotalMb } : {}), ...(g.driver ? { driver: g.driver } : {}) })),
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    ...(git ? { git } : {}),
   };
 }
