@@ -1,8 +1,9 @@
 // Two groups (a TR variant each) side by side: mean ± 95% CI of each, the difference B − A with its
-// 95% CI drawn as a bar with an error bar around zero, and the verdict in words.
+// 95% CI drawn as a bar with an error bar around zero, the verdict in words, what differs between the
+// two sides (provenance) and, against a baseline, the gate's decision.
 import type { CompareViewData, RenderedFigure } from '../src/shared/protocol';
 import { createChart, renderedFigure, type ManagedChart } from './charts';
-import { clear, h, table } from './dom';
+import { append, clear, h, table } from './dom';
 import { interval, num, pValue } from './format';
 import type { Theme } from './theme';
 
@@ -53,16 +54,51 @@ function diffConfig(c: CompareViewData): Obj {
   };
 }
 
+const OUTCOME_LABEL: Record<string, string> = { pass: 'PASS', regression: 'REGRESSION', inconclusive: 'INCONCLUSIVE', mismatch: 'MISMATCH' };
+
+/** The gate's decision of B against the baseline A: the outcome, the sentence, the margin and how the CI is formed. */
+function gateCard(c: CompareViewData): HTMLElement | null {
+  const g = c.gate;
+  if (!g) return null;
+  const rows: [string, string][] = [
+    ['change of B against the baseline', `${num(g.changePct)} %`],
+    ['95% CI of the change', g.changeCi95Pct ? `${interval(g.changeCi95Pct)} %` : '— (a side has fewer than 2 runs)'],
+    ['margin (max regression)', `${num(g.maxRegressionPct)} %, ${g.better} is better`],
+  ];
+  if (g.decision === 'inconclusive') rows.push(['runs per side to decide', g.runsPerSide !== null ? String(g.runsPerSide) : (g.note ?? '—')]);
+  return h('section', { class: `card wide gate gate-${g.outcome}`, 'data-section': 'gate', 'data-outcome': g.outcome },
+    h('h2', {}, 'Gate against the baseline'),
+    h('p', { class: 'gate-outcome' }, OUTCOME_LABEL[g.outcome] ?? g.outcome),
+    h('p', { class: 'gate-line' }, g.line),
+    h('p', {}, g.sentence),
+    table(['', ''], rows.map(([k, v]) => [k, v])),
+    h('p', { class: 'muted' }, `CI: ${g.ciDefinition}`));
+}
+
+/** What differs between the two sides besides what is compared; a mismatch makes the comparison apples-to-oranges. */
+function provenanceCard(c: CompareViewData): HTMLElement {
+  const card = h('section', { class: 'card wide', 'data-section': 'provenance' }, h('h2', {}, 'Provenance'));
+  if (c.provenance.length === 0) {
+    card.append(h('p', {}, 'The two sides agree on model digest, server version, GPU, host, settings, options and git state.'));
+    return card;
+  }
+  card.append(
+    h('p', { class: 'muted' }, 'Recorded facts that differ between A and B. A mismatch (model digest, server version, GPU) makes the comparison apples-to-oranges.'),
+    table(['what', 'A', 'B', ''], c.provenance.map((d) => [d.field, d.a ?? 'not recorded', d.b ?? 'not recorded', d.blocking ? h('strong', { class: 'warning' }, 'mismatch') : ''])));
+  return card;
+}
+
 export class CompareView {
   private charts: ManagedChart[] = [];
   private readonly grid = h('div', { class: 'chart-grid' });
 
   constructor(root: HTMLElement, private readonly c: CompareViewData, theme: Theme) {
     clear(root);
-    root.append(
+    append(root,
       h('header', { class: 'view-header' },
         h('h1', {}, `${c.a.label} vs ${c.b.label}`),
         h('p', { class: 'muted' }, `Metric ${c.metric} (${c.unit}), ${c.better} is better; A is the reference, differences are B − A.`)),
+      gateCard(c),
       h('section', { class: 'card wide verdict', 'data-section': 'verdict' }, h('h2', {}, 'Verdict'), h('p', { class: 'verdict-text' }, c.verdict),
         c.degenerate ? h('p', { class: 'warning' }, c.degenerate) : null),
       this.grid,
@@ -72,12 +108,18 @@ export class CompareView {
           num(c.diff, c.unit), interval(c.ci95, c.unit), c.percent === null ? '—' : `${num(c.percent)} %`, c.percentCi95 ? `${interval(c.percentCi95)} %` : '—', pValue(c.p), num(c.g),
           c.sampleSizeHint ? `${c.sampleSizeHint.runsPerVariant ?? '—'} (for ${c.sampleSizeHint.detectPercent} %)` : '—',
         ]])),
+      provenanceCard(c),
     );
     this.draw(theme);
   }
 
   get verdict(): string {
     return this.c.verdict;
+  }
+
+  /** The gate outcome shown, when the view compares against a baseline. */
+  get gate(): string | undefined {
+    return this.c.gate?.outcome;
   }
 
   setTheme(t: Theme): void {

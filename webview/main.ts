@@ -53,7 +53,7 @@ function report(): void {
       msg = { ...base, view: 'tr', figures: shown.view.figures(), outputs: shown.view.renderedOutputs(), trIds: [shown.trId], summaryRows: shown.view.summaryRows };
       break;
     case 'compare':
-      msg = { ...base, view: 'compare', figures: shown.view.figures(), trIds: shown.trIds, verdict: shown.view.verdict };
+      msg = { ...base, view: 'compare', figures: shown.view.figures(), trIds: shown.trIds, verdict: shown.view.verdict, ...(shown.view.gate ? { gate: shown.view.gate } : {}) };
       break;
     case 'error':
       msg = { ...base, view: 'error' };

@@ -3,7 +3,9 @@
 // `ready`; the host answers `init` with the full snapshot of the current view. Later changes come as
 // `view` (another view in the same panel) or `live-batch` (≤ 10 per second). After drawing, the webview
 // answers `rendered` with what it drew, which tests and benchmarks wait for.
+import type { GateResult } from '../core/report/gateTypes';
 import type { RunnerEvent } from '../core/runner/events';
+import type { ProvenanceDifference } from '../core/store/provenance';
 import type { Counts, ShownStatus } from '../core/types';
 import type { LiveState } from './liveState';
 
@@ -14,7 +16,10 @@ export interface GroupPointer { trId: string; variant?: string }
 export type ViewDescriptor =
   | { kind: 'live'; trId?: string; trDir?: string }
   | { kind: 'tr'; trId: string; reportsDir: string }
-  | { kind: 'compare'; a: GroupPointer; b: GroupPointer; metric?: string; reportsDir?: string };
+  | { kind: 'compare'; a: GroupPointer; b: GroupPointer; metric?: string; reportsDir?: string; gate?: GatePointer };
+
+/** "Compare with Baseline…": A is the baseline and the view shows the gate's decision at this margin. */
+export interface GatePointer { maxRegressionPct: number }
 
 export type ViewKind = ViewDescriptor['kind'];
 
@@ -106,6 +111,10 @@ export interface CompareViewData {
   verdict: string;
   degenerate?: string;
   sampleSizeHint: { detectPercent: number; runsPerVariant: number | null } | null;
+  /** What differs between the two sides besides what is compared (empty: nothing recorded differs). */
+  provenance: ProvenanceDifference[];
+  /** The gate's decision of B against A (the baseline), when the view was opened as a baseline comparison. */
+  gate?: GateResult & { ciDefinition: string };
 }
 
 export type ViewData =
@@ -141,6 +150,8 @@ export interface RenderedMessage {
   summaryRows: number;
   /** Compare: the verdict text shown. */
   verdict?: string;
+  /** Compare with a baseline: the gate outcome shown (pass, regression, inconclusive, mismatch). */
+  gate?: string;
   /** The theme the figures were drawn with: body class and the colours read from VS Code's variables. */
   theme?: { kind: string; fg: string; bg: string; series0: string };
 }

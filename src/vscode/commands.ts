@@ -2,6 +2,7 @@
 // file of its area. Ids here and `contributes.commands` in package.json must match (manifest test).
 import * as vscode from 'vscode';
 import { ChimeraError } from '../core/errors';
+import { compareWithBaseline, setBaseline } from './baseline';
 import { checkEndpoints } from './endpointCheck';
 import { importResultsCommand, startLocalEngine, stopLocalEngine, type StartEngineArgs } from './miscCommands';
 import { noticeLine } from './notices';
@@ -34,6 +35,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'chimeraforge.previewReport', run: (s, tr) => previewReport(s, tr) },
   { id: 'chimeraforge.openMeta', run: (s, tr) => openMeta(s, tr) },
   { id: 'chimeraforge.compareRuns', run: (s, a, b, metric) => compareRuns(s, a, b, str(metric)) },
+  { id: 'chimeraforge.compareWithBaseline', run: (s, tr, baseline) => compareWithBaseline(s, tr, Array.isArray(baseline) ? undefined : baseline) },
+  { id: 'chimeraforge.setBaseline', run: (s, tr, file) => setBaseline(s, tr, Array.isArray(file) ? undefined : file) },
   { id: 'chimeraforge.markSuperseded', run: (s, old, by, reason) => markSuperseded(s, old, by, str(reason)) },
   { id: 'chimeraforge.regenerateReport', run: (s, tr) => regenerateReport(s, tr) },
   { id: 'chimeraforge.regenerateIndex', run: (s) => regenerateIndexCommand(s) },

@@ -2,6 +2,7 @@
 // CONFIG_KEYS and declared in package.json `contributes.configuration` (the manifest test checks both ways).
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
+import { parseTrId } from '../core/store/trId';
 import { Disposable } from './disposable';
 
 export const CONFIG_SECTION = 'chimeraforge';
@@ -17,6 +18,12 @@ export interface ChimeraforgeConfig {
   /** Sample nvidia-smi during runs when it is available. */
   readonly gpuSampling: boolean;
   readonly experimentsGlob: string;
+  /** Baseline TR per experiment file: path relative to the workspace folder (forward slashes) → TR id. */
+  readonly baselines: Readonly<Record<string, string>>;
+  /** The metric "Compare with Baseline…" and the experiment CodeLens gate on. */
+  readonly gateMetric: string;
+  /** The margin of that gate: how much worse than the baseline is tolerated, in percent. */
+  readonly gateMaxRegressionPct: number;
 }
 
 export type ConfigKey = keyof ChimeraforgeConfig;
@@ -30,6 +37,9 @@ export const CONFIG_DEFAULTS: ChimeraforgeConfig = Object.freeze({
   defaultWarmup: 1,
   gpuSampling: true,
   experimentsGlob: '**/*.experiment.json',
+  baselines: Object.freeze({}),
+  gateMetric: 'decode_tps',
+  gateMaxRegressionPct: 5,
 });
 
 /** Every key this extension reads, without the `chimeraforge.` prefix. */
@@ -49,7 +59,7 @@ export function readConfig(get: Getter = sectionGetter()): ConfigReading {
   const bad = (key: ConfigKey, why: string): void => {
     problems.push(`${CONFIG_SECTION}.${key}: ${why} (default used)`);
   };
-  const str = (key: 'defaultModel' | 'reportsDir' | 'experimentsGlob'): string => {
+  const str = (key: 'defaultModel' | 'reportsDir' | 'experimentsGlob' | 'gateMetric'): string => {
     const v = get(key);
     if (typeof v === 'string' && v.trim() !== '') return v.trim();
     if (v !== undefined) bad(key, 'expected a non-empty string');
@@ -61,6 +71,9 @@ export function readConfig(get: Getter = sectionGetter()): ConfigReading {
     if (v !== undefined) bad(key, `expected an integer >= ${min}, got ${JSON.stringify(v)}`);
     return CONFIG_DEFAULTS[key];
   };
+  const margin = get('gateMaxRegressionPct');
+  const marginOk = typeof margin === 'number' && margin >= 0 && margin < 100;
+  if (margin !== undefined && !marginOk) bad('gateMaxRegressionPct', `expected a percent in [0, 100), got ${JSON.stringify(margin)}`);
   const gpu = get('gpuSampling');
   if (gpu !== undefined && typeof gpu !== 'boolean') bad('gpuSampling', 'expected true or false');
   const config: ChimeraforgeConfig = Object.freeze({
@@ -71,6 +84,9 @@ export function readConfig(get: Getter = sectionGetter()): ConfigReading {
     defaultWarmup: int('defaultWarmup', 0),
     gpuSampling: typeof gpu === 'boolean' ? gpu : CONFIG_DEFAULTS.gpuSampling,
     experimentsGlob: str('experimentsGlob'),
+    baselines: readBaselines(get('baselines'), (why) => bad('baselines', why)),
+    gateMetric: str('gateMetric'),
+    gateMaxRegressionPct: marginOk ? margin : CONFIG_DEFAULTS.gateMaxRegressionPct,
   });
   return { config, problems };
 }
@@ -89,6 +105,21 @@ function readEndpoints(v: unknown, bad: (why: string) => void): Readonly<Record<
   if (Object.keys(out).length === 0) {
     bad('no usable endpoint');
     return CONFIG_DEFAULTS.endpoints;
+  }
+  return Object.freeze(out);
+}
+
+/** File → TR id pairs; entries that are not a TR id are dropped and reported, the others kept. */
+function readBaselines(v: unknown, bad: (why: string) => void): Readonly<Record<string, string>> {
+  if (v === undefined) return CONFIG_DEFAULTS.baselines;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    bad('expected an object of experiment file → TR id');
+    return CONFIG_DEFAULTS.baselines;
+  }
+  const out: Record<string, string> = {};
+  for (const [file, id] of Object.entries(v)) {
+    if (typeof id === 'string' && parseTrId(id.trim()) !== null) out[file.replace(/\\/g, '/')] = id.trim();
+    else bad(`baseline of "${file}" is not a TR id: ${JSON.stringify(id)}`);
   }
   return Object.freeze(out);
 }

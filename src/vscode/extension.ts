@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { TOOL_VERSION } from '../core/version';
 import type { ChimeraforgeApi } from './api';
+import { BaselineLensCache } from './baselineLens';
 import { EXPERIMENT_SELECTOR, ExperimentLenses, META_SELECTOR, MetaLenses } from './codeLens';
 import { registerCommands } from './commands';
 import { ConfigStore } from './config';
@@ -38,11 +39,14 @@ export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
   const notices = new Notices();
   const services: CommandServices = { context, log, config, reportsDir, workspaceDir, runs, tree, dashboard, engine, notices };
   subs.push(...registerCommands(services));
-  subs.push(vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, new ExperimentLenses()));
+  const experimentLenses = new ExperimentLenses(new BaselineLensCache(services));
+  subs.push(experimentLenses, vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, experimentLenses));
+  subs.push(tree.onDidRefresh(() => experimentLenses.refresh()));
   subs.push(vscode.languages.registerCodeLensProvider(META_SELECTOR, new MetaLenses()));
   subs.push(vscode.languages.registerHoverProvider({ language: 'markdown' }, new TrHover(reportsDir)));
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('chimeraforge.reportsDir')) tree.refresh();
+    else if (e.affectsConfiguration('chimeraforge')) experimentLenses.refresh();
   }));
   log.info(`Chimeraforge ${TOOL_VERSION} activated (VS Code ${vscode.version}, extension at ${context.extensionPath})`);
   log.info(`activate() took ${(performance.now() - t0).toFixed(1)} ms`);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { ChimeraError } from '../core/errors';
 import { buildPlan } from '../core/experiment/plan';
-import { listTrs } from '../core/store/list';
+import { listTrs, type TrListing } from '../core/store/list';
 import { readMeta } from '../core/store/read';
 import { findExperimentFiles } from './pickers';
 import type { RunOutcome } from './runController';
@@ -142,11 +142,11 @@ export function validateExperiment(s: CommandServices, arg?: string | vscode.Uri
 }
 
 /** The newest TR run from this experiment file (found through the command recorded in its meta.json). */
-export function lastResultOf(s: Pick<CommandServices, 'workspaceDir' | 'reportsDir'>, file: string): string | undefined {
+export function lastResultOf(s: Pick<CommandServices, 'workspaceDir' | 'reportsDir'>, file: string, accept: (t: TrListing) => boolean = () => true): string | undefined {
   const ws = s.workspaceDir() ?? process.cwd();
   const wanted = resolve(file);
   const hits = listTrs(s.reportsDir()).filter((t) => {
-    if (t.error !== undefined) return false;
+    if (t.error !== undefined || !accept(t)) return false;
     const f = experimentFileOfCommand(readMeta(t.dir).command);
     return f !== null && resolve(ws, f) === wanted;
   });

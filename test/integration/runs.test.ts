@@ -1,6 +1,6 @@
 // Runs from the palette commands inside the real extension host (code-server), against a real engine
 // (paced mode) started by the test: end to end into a TR directory, the explorer and the dashboard;
-// cancel; an invalid file; Workspace Trust; templates and the experiment-file CodeLens.
+// cancel; an invalid file; Workspace Trust; templates and the experiment-file CodeLens (baseline lenses: baseline.test.ts).
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -244,8 +244,10 @@ describe('experience: runs from the commands (extension host, real engine)', fun
     await vscode.workspace.openTextDocument(uri); // the provider command needs the document's model
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const ours = lenses.filter((l) => l.command?.command.startsWith('chimeraforge.'));
-    assert.deepEqual(ours.map((l) => l.command?.command), ['chimeraforge.runExperiment', 'chimeraforge.validateExperiment', 'chimeraforge.openLastResult']);
-    assert.deepEqual(ours.map((l) => (l.command?.arguments?.[0] as vscode.Uri).fsPath), [file, file, file]);
+    // The file has results and no baseline yet: the fourth lens offers to set one.
+    assert.deepEqual(ours.map((l) => l.command?.command), ['chimeraforge.runExperiment', 'chimeraforge.validateExperiment', 'chimeraforge.openLastResult', 'chimeraforge.setBaseline']);
+    assert.deepEqual(ours.slice(0, 3).map((l) => (l.command?.arguments?.[0] as vscode.Uri).fsPath), [file, file, file]);
+    assert.deepEqual([ours[3].command?.title, ours[3].command?.arguments?.[1]], ['Set baseline…', file]);
     const newest = trDirs().filter((id) => meta(id).title === 'Experience: two variants').sort((x, y) => meta(x).createdAt.localeCompare(meta(y).createdAt)).at(-1);
     assert.ok(newest, 'the first test wrote no TR');
     const id = await vscode.commands.executeCommand<string | undefined>('chimeraforge.openLastResult', uri);

@@ -10,6 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../store/files';
 import { metaPath, readMeta, runsPath } from '../store/read';
 import { compareTrIds } from '../store/trId';
 import { provenanceDifferences, type ProvenanceDifference } from '../store/provenance';
+import type { RunSummary } from '../stats/summaryTypes';
 import type { Meta } from '../types';
 import { comparisonTable, provenanceMarkdown } from './comparisons';
 import { escapeInline } from './format';
@@ -39,27 +40,49 @@ export function parseGroupRef(text: string): GroupRef {
 
 export interface GroupValues { variant: string; values: Float64Array; meta: Meta }
 
-/** The per-run values of one group's counted runs, read from runs.jsonl; the variant is resolved (named, or the only one). */
-export function groupValues(reportsDir: string, ref: GroupRef, metric: string): GroupValues {
-  const dir = trDirOf(reportsDir, ref.tr);
+/** A TR read once: its meta.json, the summary of its variants, and per-run values of counted runs. */
+export interface TrGroups {
+  tr: string;
+  meta: Meta;
+  /** Variants with counted runs, in summary order. */
+  counted: string[];
+  variants: RunSummary['variants'];
+  values(variant: string, metric: string): Float64Array;
+}
+
+export function readTrGroups(reportsDir: string, tr: string): TrGroups {
+  const dir = trDirOf(reportsDir, tr);
   const meta = readMeta(dir);
   const acc = new SummaryAccumulator(summaryOptionsOf(meta));
   forEachRunSync(runsPath(dir), (r) => acc.add(r));
-  const counted = acc.finish().variants.filter((v) => v.n > 0).map((v) => v.name);
-  let variant = ref.variant;
+  const variants = acc.finish().variants;
+  return { tr, meta, variants, counted: variants.filter((v) => v.n > 0).map((v) => v.name), values: (v, m) => acc.values(v, m) };
+}
+
+/** The variant a reference means: the named one (it must have counted runs), or the only one. */
+export function pickVariant(g: TrGroups, variant: string | undefined): string {
+  const { tr, counted } = g;
   if (variant === undefined) {
     if (counted.length !== 1) {
-      throw new ChimeraError('E_BAD_INPUT', `${ref.tr} has ${counted.length} variants with counted runs; name one`, {
-        where: ref.tr, details: [`variants: ${counted.join(', ') || '(none)'}`], hint: `write ${ref.tr}:<variant>`,
+      throw new ChimeraError('E_BAD_INPUT', `${tr} has ${counted.length} variants with counted runs; name one`, {
+        where: tr, details: [`variants: ${counted.join(', ') || '(none)'}`], hint: `write ${tr}:<variant>`,
       });
     }
-    variant = counted[0];
-  } else if (!counted.includes(variant)) {
-    throw new ChimeraError('E_NOT_FOUND', `${ref.tr} has no variant "${variant}" with counted runs`, {
-      where: `${ref.tr}:${variant}`, details: [`variants with counted runs: ${counted.join(', ') || '(none)'}`],
+    return counted[0];
+  }
+  if (!counted.includes(variant)) {
+    throw new ChimeraError('E_NOT_FOUND', `${tr} has no variant "${variant}" with counted runs`, {
+      where: `${tr}:${variant}`, details: [`variants with counted runs: ${counted.join(', ') || '(none)'}`],
     });
   }
-  return { variant, values: acc.values(variant, metric), meta };
+  return variant;
+}
+
+/** The per-run values of one group's counted runs, read from runs.jsonl; the variant is resolved (named, or the only one). */
+export function groupValues(reportsDir: string, ref: GroupRef, metric: string): GroupValues {
+  const g = readTrGroups(reportsDir, ref.tr);
+  const variant = pickVariant(g, ref.variant);
+  return { variant, values: g.values(variant, metric), meta: g.meta };
 }
 
 function fileStem(c: TrComparison): string {

@@ -10,13 +10,17 @@ export function viewTitle(view: ViewDescriptor): string {
     case 'tr':
       return `Chimeraforge: ${view.trId}`;
     case 'compare':
-      return `Chimeraforge: ${view.a.trId} vs ${view.b.trId}`;
+      return view.gate ? `Chimeraforge: ${view.b.trId} vs baseline ${view.a.trId}` : `Chimeraforge: ${view.a.trId} vs ${view.b.trId}`;
   }
 }
 
 function isGroup(x: unknown): x is { trId: string; variant?: string } {
   return typeof x === 'object' && x !== null && typeof (x as { trId?: unknown }).trId === 'string'
     && ((x as { variant?: unknown }).variant === undefined || typeof (x as { variant?: unknown }).variant === 'string');
+}
+
+function isGate(x: unknown): x is { maxRegressionPct: number } {
+  return typeof x === 'object' && x !== null && typeof (x as { maxRegressionPct?: unknown }).maxRegressionPct === 'number';
 }
 
 /**
@@ -32,6 +36,7 @@ export function reviveDescriptor(saved: unknown, liveTrId: string | null): ViewD
     return {
       kind: 'compare', a: { ...v.a }, b: { ...v.b },
       ...(typeof v.metric === 'string' ? { metric: v.metric } : {}), ...(typeof v.reportsDir === 'string' ? { reportsDir: v.reportsDir } : {}),
+      ...(isGate(v.gate) ? { gate: { maxRegressionPct: v.gate.maxRegressionPct } } : {}),
     };
   }
   if (v.kind === 'live' && typeof v.trDir === 'string' && v.trDir !== '' && v.trId !== liveTrId) {

@@ -24,7 +24,7 @@ export function viewData(view: ViewDescriptor, live: LiveState, defaultReportsDi
       case 'tr':
         return { kind: 'tr', tr: loadTrView(view.reportsDir, view.trId) };
       case 'compare':
-        return { kind: 'compare', compare: loadCompareView(view.reportsDir ?? defaultReportsDir(), view.a, view.b, view.metric) };
+        return { kind: 'compare', compare: loadCompareView(view.reportsDir ?? defaultReportsDir(), view.a, view.b, view.metric, view.gate) };
     }
   } catch (e) {
     const title = view.kind === 'compare' ? 'Cannot compare these runs' : `Cannot show ${view.kind === 'tr' ? view.trId : 'the run'}`;

@@ -88,6 +88,21 @@ describe('webview: view data from real TR directories', function () {
     assert.match(e.verdict, /slower than|^no detectable difference/);
   });
 
+  it('comparison against a baseline: the gate decides B (the engine at half the rate) a regression at 5%, a pass at 60%', () => {
+    const plain = loadCompareView(ws.reportsDir, { trId: trA, variant: 'A' }, { trId: trB });
+    assert.equal(plain.gate, undefined);
+    // Same engine, model, host and variant options: titles and variant lists are not compared facts.
+    assert.deepEqual(plain.provenance, []);
+    const c = loadCompareView(ws.reportsDir, { trId: trA, variant: 'A' }, { trId: trB }, 'decode_tps', { maxRegressionPct: 5 });
+    assert.ok(c.gate);
+    assert.deepEqual([c.gate.outcome, c.gate.decision, c.gate.base, c.gate.new], ['regression', 'regression', { tr: trA, variant: 'A' }, { tr: trB, variant: 'A' }]);
+    assert.ok(Math.abs(c.gate.changePct - -50) < 1e-6, String(c.gate.changePct));
+    assert.equal(c.gate.line, 'decode_tps −50.0% [−50.0, −50.0], regression');
+    assert.match(c.gate.ciDefinition, /delta method on the log scale/);
+    const tolerant = loadCompareView(ws.reportsDir, { trId: trA, variant: 'A' }, { trId: trB }, 'decode_tps', { maxRegressionPct: 60 });
+    assert.equal(tolerant.gate?.outcome, 'pass');
+  });
+
   it('a 2-D sweep gives a heatmap payload: one cell per variant with its mean and n', () => {
     const v = loadTrView(ws.reportsDir, trSweep);
     const heat = v.figures.filter((f): f is HeatmapPayload => f.kind === 'heatmap');
