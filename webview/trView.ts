@@ -70,7 +70,8 @@ export class TrView {
 
   private multiAgent(): HTMLElement {
     return h('section', { class: 'card wide', 'data-section': 'multi-agent' }, h('h2', {}, 'Multi-agent metrics (counted concurrent runs)'),
-      table(['metric', 'mean', '95% CI'], this.tr.multiAgent.map((m) => [m.label, num(m.mean, m.unit), interval(m.ci95, m.unit)])));
+      table(['metric', 'mean', '95% CI'], this.tr.multiAgent.map((m) => [m.label, num(m.mean, m.unit), interval(m.ci95, m.unit)])),
+      this.tr.contention ? h('p', { 'data-field': 'contention' }, `Contention: ${this.tr.contention}`) : null);
   }
 
   /** Throughput comparisons first; the other metrics folded away (a sweep has many pairs × metrics). */

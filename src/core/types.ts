@@ -118,7 +118,8 @@ export interface MultiAgentRunMetrics {
   slowdown_vs_solo: Record<string, number> | null;
   ttft_inflation: Record<string, number> | null;
   start_skew_ms: number;
-  contention: boolean;
+  /** By the declared rule; null when the rule cannot be decided for this run (e.g. its solo baseline is missing or failed). */
+  contention: boolean | null;
 }
 
 export interface CommandRunMetrics {

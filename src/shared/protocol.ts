@@ -87,6 +87,8 @@ export interface TrViewData {
   reference: string | null;
   variants: VariantRow[];
   multiAgent: { label: string; mean: number; ci95: [number, number] | null; unit: string }[];
+  /** Multi-agent contention in words (flagged of decided runs, undecided runs counted apart); null for other kinds. */
+  contention: string | null;
   comparisons: { a: string; b: string; metric: string; diff: number; ci95: [number, number] | null; verdict: string }[];
   figures: FigurePayload[];
   outputs: OutputSample[];

@@ -93,10 +93,23 @@ function commandVariants(x: ExperimentFile, optionVariants: NormalizedVariant[])
   );
 }
 
+/** Rules that compare with the solo runs; without the sequential baseline they could never be decided. */
+const RULES_NEEDING_SOLO = new Set(['speedup-below', 'ttft-above-solo']);
+
+function checkContentionRule(x: ExperimentFile): void {
+  const rule = x.contention?.rule;
+  if (x.kind !== 'multi-agent' || x.sequentialBaseline !== false || rule === undefined || !RULES_NEEDING_SOLO.has(rule)) return;
+  throw new ChimeraError('E_BAD_INPUT', `contention rule "${rule}" needs the sequential baseline, which this experiment turns off (sequentialBaseline: false): no run could ever be decided`, {
+    where: 'contention.rule',
+    hint: 'set "sequentialBaseline": true (the default), or use the rule "overlap-speedup-below", which needs no solo runs',
+  });
+}
+
 const DEFAULT_WORKFLOW: Workflow = { type: 'report-agent', inputs: [] };
 
 export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: string; workspaceDir?: string; endpointOverrides?: Record<string, string> } = {}): NormalizedExperiment {
   const baseDir = opts.sourceFile ? dirname(resolve(opts.sourceFile)) : process.cwd();
+  checkContentionRule(x);
   const model = x.model ?? DEFAULTS.model;
   const maxTokens = x.maxTokens ?? null;
   const endpoints = { default: DEFAULTS.endpoint, ...(x.endpoints ?? {}), ...(opts.endpointOverrides ?? {}) };

@@ -5,8 +5,8 @@ import type { ComparisonResult } from '../stats/compare';
 import { metricInfo } from '../stats/metrics';
 import { SAME_PROVENANCE, type ProvenanceDifference } from '../store/provenance';
 import type { Comparison } from '../types';
-import { describeRule } from './findings';
-import { code, escapeInline, fmtCi, fmtFraction, fmtNum, fmtP, table } from './format';
+import { contentionPhrase, describeRule } from './findings';
+import { code, escapeInline, fmtCi, fmtNum, fmtP, table } from './format';
 import { records, str, type ReportInput } from './model';
 import { statTable } from './results';
 
@@ -83,7 +83,7 @@ function perRunTable(input: ReportInput): string {
   const { listed, total } = input.facts.multiAgent;
   const rows = listed.map(({ run, variant, counted, metrics: m }) => {
     const slow = m.slowdown_vs_solo ? Object.entries(m.slowdown_vs_solo).map(([a, x]) => `${escapeInline(a)} ${fmtNum(x)}×`).join(', ') : '—';
-    return [String(run), code(variant), counted ? 'yes' : 'no', fmtNum(m.concurrent_wall_ms), fmtNum(m.overlap_efficiency), fmtNum(m.speedup_vs_sequential), fmtNum(m.aggregate_tps), fmtNum(m.jain_fairness), fmtNum(m.start_skew_ms), m.contention ? 'yes' : 'no', slow];
+    return [String(run), code(variant), counted ? 'yes' : 'no', fmtNum(m.concurrent_wall_ms), fmtNum(m.overlap_efficiency), fmtNum(m.speedup_vs_sequential), fmtNum(m.aggregate_tps), fmtNum(m.jain_fairness), fmtNum(m.start_skew_ms), m.contention === null ? 'undecided' : m.contention ? 'yes' : 'no', slow];
   });
   const more = total > listed.length ? `\n\nFirst ${listed.length} of ${total} runs shown; all are in runs.jsonl.` : '';
   return `${table(['Run', 'Variant', 'Counted', 'Concurrent wall (ms)', 'Overlap eff. (%)', 'Speedup (×)', 'Aggregate tok/s', 'Jain', 'Start skew (ms)', 'Contention', 'Slowdown vs solo'], rows)}${more}`;
@@ -97,7 +97,7 @@ export function renderMultiAgent(input: ReportInput): string | null {
     '',
     statTable(ma, Object.keys(MA_LABELS), (m) => escapeInline(MA_LABELS[m])) ?? 'No per-run multi-agent metrics were recorded.',
     '',
-    `**Contention:** ${ma.contention_flagged} of ${ma.runs} runs flagged (contention rate ${fmtFraction(ma.contention_rate)}). Rule: ${describeRule(ma.contention_rule)} — as recorded: ${code(JSON.stringify(ma.contention_rule))}.`,
+    `**Contention:** ${contentionPhrase(ma)}. Rule: ${describeRule(ma.contention_rule)} — as recorded: ${code(JSON.stringify(ma.contention_rule))}.`,
     '',
     '#### Per run',
     '',

@@ -31,6 +31,14 @@ export function describeRule(rule: unknown): string {
   }
 }
 
+/** "2 of 3 decided runs flagged (contention rate 66.7%); 2 runs undecided (…)": undecided runs are never "no contention". */
+export function contentionPhrase(ma: NonNullable<RunSummary['multiAgent']>): string {
+  const undecided = ma.contention_undecided ?? 0;
+  const decided = ma.runs - undecided;
+  const head = `${ma.contention_flagged} of ${decided} ${undecided ? 'decided ' : ''}runs flagged (contention rate ${fmtFraction(ma.contention_rate)})`;
+  return undecided === 0 ? head : `${head}; ${undecided} ${undecided === 1 ? 'run' : 'runs'} undecided (the rule needs solo measurements that were missing or failed for them; they are left out of the rate)`;
+}
+
 function multiAgentFindings(s: RunSummary): string[] {
   const ma = s.multiAgent;
   if (!ma || ma.runs === 0) return [];
@@ -47,7 +55,8 @@ function multiAgentFindings(s: RunSummary): string[] {
     out.push('No sequential (solo) baseline was measured, so the real speedup of running the agents together is unknown.');
   }
   if (ma.aggregate_tps) out.push(`Aggregate throughput of all agents together: ${statPhrase(ma.aggregate_tps, 'tok/s')}.`);
-  out.push(`Contention flagged in ${ma.contention_flagged} of ${ma.runs} runs (${fmtFraction(ma.contention_rate)}) by the rule: ${describeRule(ma.contention_rule)}.`);
+  const undecided = ma.contention_undecided ?? 0;
+  out.push(`Contention flagged in ${ma.contention_flagged} of ${ma.runs - undecided} ${undecided ? 'decided ' : ''}runs (${fmtFraction(ma.contention_rate)})${undecided ? `; ${undecided} undecided` : ''} by the rule: ${describeRule(ma.contention_rule)}.`);
   return out;
 }
 

@@ -38,8 +38,13 @@ class VariantState {
   readonly stageDurations = new MetricTable(['ingest', 'analysis', 'report', 'total']);
   readonly agents = new Map<string, { group: Group; endpoint: string | null; failed: number }>();
   readonly solo = new Map<string, Group>();
-  readonly contention = { flagged: 0, runs: 0 };
+  readonly contention = { flagged: 0, runs: 0, undecided: 0 };
   constructor(readonly name: string, readonly options: Record<string, unknown>, readonly declared: boolean, readonly scenario?: string) {}
+}
+
+/** Flagged / decided runs (SUMMARY_DEFINITIONS.contention_rate); null when no run could be decided. */
+function contentionRate(flagged: number, decided: number): number | null {
+  return decided > 0 ? flagged / decided : null;
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -54,7 +59,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export class SummaryAccumulator {
   private readonly variants = new Map<string, VariantState>();
   private readonly scenarios = new Map<string, { group: Group; variants: string[] }>();
-  private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0 };
+  private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0, undecided: 0 };
   private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0 };
   // Scratch rows reused for every run (positions of SUMMARY_METRICS), so add() allocates little.
   private readonly row = new Float64Array(SUMMARY_METRICS.length);
@@ -134,7 +139,11 @@ export class SummaryAccumulator {
     this.row.set(this.maRow, MULTI);
     this.multi.table.addRow(run, this.maRow);
     v.contention.runs++;
-    if (ma.contention) {
+    if (ma.contention === null) {
+      // The rule could not be decided for this run: counted, never taken as "no contention".
+      v.contention.undecided++;
+      this.multi.undecided++;
+    } else if (ma.contention) {
       v.contention.flagged++;
       this.multi.flagged++;
     }
@@ -210,7 +219,7 @@ export class SummaryAccumulator {
       out.agents = Object.fromEntries([...s.agents].map(([name, a]): [string, AgentStats] => [name, { ...a.group.stats(), endpoint: a.endpoint, failed: a.failed }]));
     }
     if (s.solo.size > 0) out.solo = Object.fromEntries([...s.solo].map(([name, g]) => [name, g.stats()]));
-    if (s.contention.runs > 0) out.contention = { ...s.contention, rate: s.contention.flagged / s.contention.runs };
+    if (s.contention.runs > 0) out.contention = { ...s.contention, rate: contentionRate(s.contention.flagged, s.contention.runs - s.contention.undecided) };
     return out;
   }
 
@@ -222,8 +231,9 @@ export class SummaryAccumulator {
       speedup_vs_sequential: t.stat('speedup_vs_sequential'),
       aggregate_tps: t.stat('aggregate_tps'),
       jain_fairness: t.stat('jain_fairness'),
-      contention_rate: t.rows === 0 ? null : this.multi.flagged / t.rows,
+      contention_rate: contentionRate(this.multi.flagged, t.rows - this.multi.undecided),
       contention_flagged: this.multi.flagged,
+      contention_undecided: this.multi.undecided,
       contention_rule: this.opts.contentionRule ?? null,
     };
   }

@@ -49,7 +49,8 @@ export type VariantStats = VariantSummary & GroupStats & {
   agents?: Record<string, AgentStats>;
   /** Solo (sequential-baseline) runs per agent, kept out of the concurrent statistics. */
   solo?: Record<string, GroupStats>;
-  contention?: { flagged: number; runs: number; rate: number | null };
+  /** runs = counted concurrent runs; undecided = runs whose rule could not be decided; rate = flagged / (runs − undecided). */
+  contention?: { flagged: number; runs: number; undecided: number; rate: number | null };
 };
 
 export type ScenarioStats = GroupStats & { name: string; variants: string[] };
@@ -60,9 +61,11 @@ export type MultiAgentSummary = {
   speedup_vs_sequential: SummaryStat | null;
   aggregate_tps: SummaryStat | null;
   jain_fairness: SummaryStat | null;
-  /** Flagged / counted multi-agent runs, a fraction 0–1; null without runs. */
+  /** Flagged / decided multi-agent runs, a fraction 0–1; null without a decided run. */
   contention_rate: number | null;
   contention_flagged: number;
+  /** Runs whose contention rule could not be decided (contention null), left out of the rate. */
+  contention_undecided: number;
   contention_rule: unknown;
 };
 

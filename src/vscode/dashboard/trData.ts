@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { chartsFor } from '../../core/charts/select';
+import { contentionPhrase, describeRule } from '../../core/report/findings';
 import { trDirOf } from '../../core/report/locate';
 import { recomputeSummary } from '../../core/report/recompute';
 import { metricInfo } from '../../core/stats/metrics';
@@ -81,6 +82,7 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     reference: summary.reference,
     variants: summary.variants.map(variantRow),
     multiAgent: maRows,
+    contention: ma ? `${contentionPhrase(ma)}. Rule: ${describeRule(ma.contention_rule)}.` : null,
     comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
     figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta) }).map(figurePayload),
     outputs: outputSamples(dir, runs),

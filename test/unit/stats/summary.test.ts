@@ -182,7 +182,7 @@ describe('stats/summary', () => {
     assert.equal(ma.contention_flagged, 2);
     assert.equal(ma.contention_rate, 0.5);
     assert.deepEqual(ma.contention_rule, rule);
-    assert.deepEqual(v.contention, { flagged: 2, runs: 4, rate: 0.5 });
+    assert.deepEqual(v.contention, { flagged: 2, runs: 4, undecided: 0, rate: 0.5 });
   });
 
   it('outliers are flagged by run number and stay in the statistics', () => {

@@ -34,6 +34,22 @@ export function jainIndex(xs: number[]): number | null {
   return sq > 0 ? (sum * sum) / (xs.length * sq) : null;
 }
 
+/**
+ * The ttft-above-solo rule: true as soon as one agent's mean TTFT exceeds threshold × its solo TTFT;
+ * false only when every agent's ratio is known and none does; null (undecided) otherwise — a missing or
+ * failed solo run is not evidence of "no contention".
+ */
+function ttftAboveSolo(agents: AgentRecord[], solo: Map<string, SoloMeasure> | null, threshold: number): boolean | null {
+  let unknown = false;
+  for (const a of agents) {
+    const t = meanTtft(a.calls);
+    const s = solo?.get(a.name)?.ttftMs ?? null;
+    if (t === null || s === null || !(s > 0)) unknown = true;
+    else if (t / s > threshold) return true;
+  }
+  return unknown ? null : false;
+}
+
 export function multiAgentMetrics(
   agents: AgentRecord[],
   concurrentWallMs: number,
@@ -56,10 +72,10 @@ export function multiAgentMetrics(
       }))
     : null;
   const firstSends = agents.map((a) => a.calls[0]?.client.sendOffsetMs).filter((x): x is number => typeof x === 'number');
-  let contention: boolean;
+  let contention: boolean | null;
   if (rule.rule === 'overlap-speedup-below') contention = overlapSpeedup < rule.threshold;
-  else if (rule.rule === 'speedup-below') contention = speedup !== null && speedup < rule.threshold;
-  else contention = inflation !== null && Object.values(inflation).some((x) => x > rule.threshold);
+  else if (rule.rule === 'speedup-below') contention = speedup === null ? null : speedup < rule.threshold;
+  else contention = ttftAboveSolo(agents, solo, rule.threshold);
   return {
     concurrent_wall_ms: concurrentWallMs,
     overlap_efficiency: (overlapSpeedup / n) * 100,
