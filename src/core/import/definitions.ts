@@ -1,6 +1,7 @@
 // How the ORIGINAL program measured each metric (ORIGINS.md §3), written into meta.metricDefinitions of an
 // imported TR next to our own definitions, so a reader never compares two definitions by accident.
 import { CALL_METRIC_DEFINITIONS, MULTI_AGENT_METRIC_DEFINITIONS, RUN_METRIC_DEFINITIONS, SERVER_FIELD_DEFINITIONS } from '../metrics/definitions';
+import { SUMMARY_DEFINITIONS } from '../stats/metrics';
 import type { LayoutName } from './types';
 
 const RUST_CALLS: Record<string, string> = {
@@ -46,7 +47,7 @@ export function importDefinitions(layout: LayoutName): Record<string, string> {
   const server = { ...SERVER_FIELD_DEFINITIONS };
   const calls = pick(CALL_METRIC_DEFINITIONS, ['ttft_ms', 'server_ttft_ms', 'decode_tps', 'client_decode_tps', 'tpot_ms', 'e2e_ms', 'load_ms', 'prompt_eval_ms', 'cold']);
   const run = pick(RUN_METRIC_DEFINITIONS, ['wall_ms', 'stages.ingest', 'stages.analysis', 'stages.report', 'stages.total', 'files_ingested']);
-  const multi = pick(MULTI_AGENT_METRIC_DEFINITIONS, ['concurrent_wall_ms', 'overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'contention_rate']);
+  const multi = { ...pick(MULTI_AGENT_METRIC_DEFINITIONS, ['concurrent_wall_ms', 'overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'contention']), contention_rate: SUMMARY_DEFINITIONS.contention_rate };
   switch (layout) {
     case 'rust-single':
       return { ...server, ...calls, ...run, ...RUST_CALLS, ...IMPORT_COMMON };

@@ -67,7 +67,7 @@ export const MULTI_AGENT_METRIC_DEFINITIONS: Readonly<Record<string, string>> = 
   slowdown_vs_solo: 'Per agent (×) = the agent\'s wall time in the concurrent run / its solo wall time.',
   ttft_inflation: 'Per agent (×) = the agent\'s mean ttft_ms in the concurrent run / its mean solo ttft_ms.',
   start_skew_ms: 'Start skew (ms) = latest agent start − earliest agent start.',
-  contention_rate: 'Contention rate (%) = runs flagged by the declared contention rule / runs × 100; the rule and threshold are written in meta.json (default: speedup below 1.5, the original program\'s rule).',
+  contention: 'Per run: true when the declared contention rule (written in meta.json; default overlap speedup below 1.5, the original program\'s rule) flags the run, false when it does not, null when the rule cannot be decided for the run (its solo baseline is missing or failed). The summary\'s contention_rate is defined with the summary definitions.',
 };
 
 /** External-implementation (command) run metrics (PRODUCT.md §2.3). */
@@ -78,12 +78,6 @@ export const COMMAND_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   cpu_ms: 'CPU time (ms) = user + system time of the process tree (utime + stime, plus cutime + cstime of waited-for children) from /proc/<pid>/stat, in the last sample before exit (every 25 ms; CPU of the final ≤ 25 ms can be missing). Null without /proc.',
 };
 
-/** Aggregate definitions used in summaries; never silently mixed. */
-export const AGGREGATE_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
-  decode_tps_weighted: 'Token-weighted decode rate (tokens/s) = Σ eval_count / (Σ eval_duration / 1e9) over the calls of a variant.',
-  decode_tps_mean: 'Mean of per-call decode_tps (tokens/s): every call weighs the same regardless of its length (the original program\'s average).',
-};
-
 /** Every definition, for meta.json `metricDefinitions` (pick the used ones with `definitionsFor`). */
 export const METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   ...SERVER_FIELD_DEFINITIONS,
@@ -91,7 +85,19 @@ export const METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   ...RUN_METRIC_DEFINITIONS,
   ...MULTI_AGENT_METRIC_DEFINITIONS,
   ...COMMAND_METRIC_DEFINITIONS,
-  ...AGGREGATE_METRIC_DEFINITIONS,
+};
+
+/**
+ * The tables above by name, for the one-key-one-definition check (metrics/allDefinitions.ts). Aggregates
+ * of a summary (decode_tps_weighted, decode_tps_call_mean, contention_rate) are defined once, in
+ * stats/metrics.ts SUMMARY_DEFINITIONS.
+ */
+export const METRIC_DEFINITION_TABLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  SERVER_FIELD_DEFINITIONS,
+  CALL_METRIC_DEFINITIONS,
+  RUN_METRIC_DEFINITIONS,
+  MULTI_AGENT_METRIC_DEFINITIONS,
+  COMMAND_METRIC_DEFINITIONS,
 };
 
 /** The definitions of the given metric names; unknown names are a programmer error. */

@@ -1,7 +1,7 @@
 // Methodology: workflow, protocol (warm-ups, order, repetitions, re-warm/unload, cooldown, retries),
 // the definitions of every metric shown, and how the statistics are formed.
 import { statOf } from '../stats/summaryTypes';
-import { METRIC_DEFINITIONS } from '../metrics/definitions';
+import { ALL_DEFINITIONS } from '../metrics/allDefinitions';
 import { GIT_DEFINITION } from '../store/git';
 import type { GitInfo } from '../types';
 import { code, escapeInline, fmtNum, table } from './format';
@@ -107,7 +107,7 @@ export function renderMethodology(input: ReportInput): string {
   out.push('### Protocol', '', table(['Setting', 'Value'], protocolRows(input)), '');
   // A TR written before a metric existed has no recorded definition of it (e.g. client_decode_tps,
   // recomputed from its raw chunk times): today's definition is the one that was applied.
-  const defs = { ...METRIC_DEFINITIONS, ...summary.definitions, ...meta.metricDefinitions };
+  const defs = { ...ALL_DEFINITIONS, ...summary.definitions, ...meta.metricDefinitions };
   const rows = metricsShown(input).map((m) => [code(m), escapeInline(defs[m] ?? 'no definition recorded')]);
   out.push('### Metric definitions', '', 'Definitions as recorded in meta.json for the metrics shown in this report.', '', table(['Metric', 'Definition'], rows), '');
   const method = summary.method;

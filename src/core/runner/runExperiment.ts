@@ -10,8 +10,7 @@ import { TrWriter } from '../store/writer';
 import { assertTrId } from '../store/trId';
 import { buildSummary } from '../stats/accumulator';
 import { summaryCsv } from '../stats/csv';
-import { metricDefinitionsFor } from '../metrics/definitions';
-import { SUMMARY_DEFINITIONS } from '../stats/metrics';
+import { recordedDefinitions } from '../metrics/allDefinitions';
 import type { Meta, RunRecord, TrStatus } from '../types';
 import { RunContext, sleep } from './context';
 import { TokenBatcher, type EventSink } from './events';
@@ -88,7 +87,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     planned: plan.length,
     experiment: { ...portable(x), hash: experimentHash(x) },
     environment,
-    metricDefinitions: { ...metricDefinitionsFor(x.coldThresholdMs), ...SUMMARY_DEFINITIONS },
+    metricDefinitions: recordedDefinitions(x.coldThresholdMs),
     supersedes: x.supersedes ?? null,
     ...(opts.command ? { command: opts.command } : {}),
   }, opts.tr ?? x.tr);
