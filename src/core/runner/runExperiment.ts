@@ -13,6 +13,7 @@ import { summaryCsv } from '../stats/csv';
 import { recordedDefinitions } from '../metrics/allDefinitions';
 import type { Meta, RunRecord, TrStatus } from '../types';
 import { RunContext, sleep } from './context';
+import { etaMs } from './eta';
 import { TokenBatcher, type EventSink } from './events';
 import { preflightAll } from './preflightAll';
 import { unloadForRun } from './unload';
@@ -129,12 +130,10 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       runs.push(record);
       writer.addRun(record);
       if (record.status === 'failed') log.warn(`run ${p.index} (${p.variant}) failed: ${record.error}`);
-      const elapsed = clock.now() - t0;
-      const left = plan.length - runs.length;
       emit({
         type: 'run-finished', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), status: record.status, valid: record.valid,
         ...(record.invalidReason ? { invalidReason: record.invalidReason } : {}), ...(record.error ? { error: record.error } : {}),
-        wallMs: record.wallMs, done: runs.length, planned: plan.length, etaMs: left > 0 ? (elapsed / runs.length) * left + left * x.cooldownMs : 0,
+        wallMs: record.wallMs, done: runs.length, planned: plan.length, etaMs: etaMs(clock.now() - t0, runs.length, plan.length, x.cooldownMs),
         ...(record.agents ? { agents: record.agents.map((a) => ({ name: a.name, startOffsetMs: a.startOffsetMs, wallMs: a.wallMs, status: a.status })) } : {}),
         ...(record.multiAgent ? { multiAgent: record.multiAgent } : {}),
       });
