@@ -35,3 +35,8 @@ export function when(iso: string | null): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 }
+
+/** A per-call tail "p95 / p99 (n calls)", or "—" where a variant has too few calls for one. */
+export function callTail(t: { n: number; p95: number; p99: number } | null | undefined): string {
+  return t ? `${num(t.p95)} / ${num(t.p99)} (n=${t.n} calls)` : '—';
+}

@@ -1,8 +1,15 @@
 // The per-variant summary table of a finished experiment (live view after experiment-finished).
-import { statOf } from '../src/core/stats/summaryTypes';
+import { MIN_CALLS_FOR_TAIL } from '../src/core/stats/metrics';
+import { statOf, type CallPercentiles } from '../src/core/stats/summaryTypes';
 import type { Summary } from '../src/core/types';
 import { h, table } from './dom';
-import { interval, num } from './format';
+import { callTail, interval, num } from './format';
+
+/** The per-call tail of a metric from the summary (PER_CALL_METRICS), only from MIN_CALLS_FOR_TAIL calls on. */
+function tailOf(v: Record<string, unknown>, metric: string): CallPercentiles | null {
+  const t = (v.per_call as Record<string, CallPercentiles> | undefined)?.[metric];
+  return t && t.n >= MIN_CALLS_FOR_TAIL ? t : null;
+}
 
 export function summaryTable(summary: Summary): { el: HTMLElement; rows: number } {
   const rows = summary.variants.map((v) => {
@@ -12,11 +19,11 @@ export function summaryTable(summary: Summary): { el: HTMLElement; rows: number 
     return [
       h('strong', {}, v.name), String(v.n),
       tps ? num(tps.mean) : '—', tps ? interval(tps.ci95) : '—',
-      ttft ? num(ttft.median) : '—', ttft ? num(ttft.p95) : '—', wall ? num(wall.median) : '—',
+      ttft ? num(ttft.median) : '—', ttft ? `${num(ttft.p95)} (n=${ttft.n} runs)` : '—', callTail(tailOf(v, 'ttft_ms')), wall ? num(wall.median) : '—',
     ];
   });
   const el = h('section', { class: 'card wide', 'data-section': 'summary' },
     h('h2', {}, 'Summary (counted runs)'),
-    table(['variant', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'TTFT median (ms)', 'TTFT p95 (ms)', 'run wall median (ms)'], rows));
+    table(['variant', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'median of per-run mean TTFT (ms)', 'p95 of per-run mean TTFT (ms)', 'TTFT p95 / p99 over calls (ms)', 'run wall median (ms)'], rows));
   return { el, rows: rows.length };
 }

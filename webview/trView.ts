@@ -3,7 +3,7 @@
 import type { RenderedFigure, RenderedOutput, TrViewData } from '../src/shared/protocol';
 import { clear, h, table } from './dom';
 import { drawFigure, type DrawnFigure } from './figures';
-import { duration, interval, num, when } from './format';
+import { callTail, duration, interval, num, when } from './format';
 import type { Theme } from './theme';
 
 export class TrView {
@@ -61,11 +61,11 @@ export class TrView {
     const rows = this.tr.variants.map((v) => [
       h('strong', {}, v.name) as Node, v.name === this.tr.reference ? 'reference' : '', v.options, String(v.n),
       v.decodeTps ? num(v.decodeTps.mean) : '—', v.decodeTps ? interval(v.decodeTps.ci95) : '—', v.decodeTps?.cv != null ? num(v.decodeTps.cv, '%') : '—',
-      v.ttftMs ? num(v.ttftMs.median) : '—', v.ttftMs ? num(v.ttftMs.p95) : '—', v.e2eMs ? num(v.e2eMs.median) : '—',
+      v.ttftMs ? num(v.ttftMs.median) : '—', v.ttftMs ? `${num(v.ttftMs.p95)} (n=${v.ttftMs.runs} runs)` : '—', callTail(v.ttftMs?.perCall), v.e2eMs ? num(v.e2eMs.median) : '—', callTail(v.e2eMs?.perCall),
       `${v.excluded.warmup} / ${v.excluded.failed} / ${v.excluded.invalid} / ${v.excluded.cancelled}`,
     ]);
     return h('section', { class: 'card wide', 'data-section': 'summary' }, h('h2', {}, 'Per-variant summary (counted runs)'),
-      table(['variant', '', 'options', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'CV', 'TTFT median (ms)', 'TTFT p95 (ms)', 'e2e median (ms)', 'excluded: warm-up / failed / invalid / cancelled'], rows));
+      table(['variant', '', 'options', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'CV', 'median of per-run mean TTFT (ms)', 'p95 of per-run mean TTFT (ms)', 'TTFT p95 / p99 over calls (ms)', 'median of per-run mean e2e (ms)', 'e2e p95 / p99 over calls (ms)', 'excluded: warm-up / failed / invalid / cancelled'], rows));
   }
 
   private multiAgent(): HTMLElement {

@@ -62,14 +62,18 @@ export type FigurePayload = ChartPayload | HeatmapPayload;
 
 export interface Interval { mean: number; ci95: [number, number] | null }
 
+/** Per-call tail latency of a variant: p95/p99 over all ok calls of its counted runs, n = calls. */
+export interface CallTail { n: number; p95: number; p99: number }
+
 export interface VariantRow {
   name: string;
   options: string;
   n: number;
   excluded: { warmup: number; failed: number; cancelled: number; invalid: number };
   decodeTps: (Interval & { sd: number | null; cv: number | null }) | null;
-  ttftMs: { median: number; p95: number; mean: number } | null;
-  e2eMs: { median: number; p95: number } | null;
+  /** median/p95/mean are over per-run mean TTFTs (n = runs); perCall over all ok calls (null below MIN_CALLS_FOR_TAIL calls). */
+  ttftMs: { median: number; p95: number; mean: number; runs: number; perCall: CallTail | null } | null;
+  e2eMs: { median: number; p95: number; runs: number; perCall: CallTail | null } | null;
   wallMs: { median: number } | null;
 }
 

@@ -1,6 +1,6 @@
 // Results: per-variant statistics tables, the two throughput aggregates (labelled), per-stage,
 // per-agent, solo-baseline and scenario tables, and the figures. Numbers come from the summary only.
-import { CALL_METRICS, metricInfo } from '../stats/metrics';
+import { CALL_METRICS, MIN_CALLS_FOR_TAIL, metricInfo } from '../stats/metrics';
 import { statOf, type CallMeanTps, type GroupStats, type WeightedTps } from '../stats/summaryTypes';
 import type { SummaryStat } from '../stats/table';
 import { code, escapeInline, fmtCi, fmtNum, table } from './format';
@@ -40,6 +40,15 @@ function groupTable(first: string, groups: [string, GroupStats & Record<string, 
   return table(header, rows);
 }
 
+/** Per-call median/p95/p99/max of the latency metrics (SUMMARY_DEFINITIONS.per_call_percentiles); null when no variant has them. */
+function perCallTable(input: ReportInput): string | null {
+  const rows = input.summary.variants.flatMap((v) => Object.entries(v.per_call ?? {}).map(([m, t]) => {
+    const tail = t.n >= MIN_CALLS_FOR_TAIL;
+    return [code(v.name), code(m), metricInfo(m).unit, String(t.n), fmtNum(t.median), tail ? fmtNum(t.p95) : '—', tail ? fmtNum(t.p99) : '—', fmtNum(t.max)];
+  }));
+  return rows.length ? table(['Variant', 'Metric', 'Unit', 'Calls', 'Median', 'p95', 'p99', 'Max'], rows) : null;
+}
+
 function throughputAggregates(input: ReportInput): string {
   const rows = input.summary.variants.filter((v) => v.n > 0).map((v) => {
     const w = v.decode_tps_weighted as WeightedTps | null;
@@ -65,12 +74,14 @@ function detail(title: string, group: Record<string, unknown>, metrics: readonly
 export function renderResults(input: ReportInput): string {
   const out: string[] = [];
   const variants = input.summary.variants;
-  out.push('### Per-variant statistics', '', 'Statistics over counted runs (n = runs); a call metric\'s per-run value is the mean over the run\'s ok calls.', '');
+  out.push('### Per-variant statistics', '', 'Statistics over counted runs (n = runs) of per-run values: a call metric\'s per-run value is the mean over the run\'s ok calls, so the p95 of a call metric is the p95 of per-run means, not a tail latency of calls (per-call percentiles follow).', '');
   for (const v of variants) {
     out.push(`#### Variant ${code(v.name)}`, '');
     const t = statTable(v, RESULT_METRICS);
     out.push(t ?? `No counted runs (excluded: ${v.excluded.warmup} warm-up, ${v.excluded.failed} failed, ${v.excluded.invalid} invalid, ${v.excluded.cancelled} cancelled).`, '');
   }
+  const perCall = perCallTable(input);
+  if (perCall) out.push('### Per-call latency percentiles', '', `Over all ok calls of the counted runs, each call one value (n = calls); p95 and p99 are shown from ${MIN_CALLS_FOR_TAIL} calls on.`, '', perCall, '');
   if (variants.some((v) => v.decode_tps_weighted || v.decode_tps_call_mean)) out.push('### Throughput: token-weighted and mean of rates', '', throughputAggregates(input), '');
   const withStages = variants.filter((v) => v.stages && Object.keys(v.stages).length > 0);
   if (withStages.length) {

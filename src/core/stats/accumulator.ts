@@ -2,7 +2,9 @@
 // number columns and a few sums are kept per group — never the run objects — so a million runs fit.
 import type { CallRecord, MultiAgentRunMetrics, RunRecord } from '../types.js';
 import { type ComparisonResult, applyHolm, compareSamples, DEFAULT_DETECT_PERCENT, ALPHA } from './compare.js';
-import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
+import { NumberBuffer } from './buffer.js';
+import { tailPercentiles } from './describe.js';
+import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, PER_CALL_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
 import { POWER_TARGET } from './power.js';
 import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls, singleStage } from './runValues.js';
 import type { AgentStats, GroupStats, MultiAgentSummary, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
@@ -39,6 +41,8 @@ class VariantState {
   readonly agents = new Map<string, { group: Group; endpoint: string | null; failed: number }>();
   readonly solo = new Map<string, Group>();
   readonly contention = { flagged: 0, runs: 0, undecided: 0 };
+  /** One value per ok call of the counted runs, per PER_CALL_METRICS entry (8 bytes a call and metric). */
+  readonly perCall = PER_CALL_METRICS.map(() => new NumberBuffer());
   constructor(readonly name: string, readonly options: Record<string, unknown>, readonly declared: boolean, readonly scenario?: string) {}
 }
 
@@ -102,6 +106,12 @@ export class SummaryAccumulator {
     if (run.multiAgent) this.addMultiAgent(v, run.run, run.multiAgent);
     v.main.table.addRow(run.run, row);
     v.main.tps.add(calls);
+    for (const c of calls) {
+      PER_CALL_METRICS.forEach((m, i) => {
+        const x = c.metrics?.[m];
+        if (typeof x === 'number' && Number.isFinite(x)) v.perCall[i].push(x);
+      });
+    }
     if (v.scenario !== undefined) {
       const s = getOr(this.scenarios, v.scenario, () => ({ group: new Group(), variants: [] as string[] }));
       if (!s.variants.includes(v.name)) s.variants.push(v.name);
@@ -218,6 +228,11 @@ export class SummaryAccumulator {
     if (s.agents.size > 0) {
       out.agents = Object.fromEntries([...s.agents].map(([name, a]): [string, AgentStats] => [name, { ...a.group.stats(), endpoint: a.endpoint, failed: a.failed }]));
     }
+    const perCall = PER_CALL_METRICS.flatMap((m, i) => {
+      const t = tailPercentiles(s.perCall[i].view());
+      return t ? [[m, t] as const] : [];
+    });
+    if (perCall.length > 0) out.per_call = Object.fromEntries(perCall);
     if (s.solo.size > 0) out.solo = Object.fromEntries([...s.solo].map(([name, g]) => [name, g.stats()]));
     if (s.contention.runs > 0) out.contention = { ...s.contention, rate: contentionRate(s.contention.flagged, s.contention.runs - s.contention.undecided) };
     return out;

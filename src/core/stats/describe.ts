@@ -104,3 +104,10 @@ export function describe(values: ArrayLike<number>): Descriptive | null {
     outlierIndices,
   };
 }
+
+/** Median, p95, p99 and max of one sample (the per-call percentiles of a summary); null when empty. */
+export function tailPercentiles(values: ArrayLike<number>): { n: number; median: number; p95: number; p99: number; max: number } | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return { n: sorted.length, median: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95), p99: quantileSorted(sorted, 0.99), max: sorted[sorted.length - 1] };
+}

@@ -21,6 +21,11 @@ const COUNT = (unit: string): MetricInfo => ({ unit, better: 'higher', up: 'more
 export const CALL_METRICS = ['decode_tps', 'ttft_ms', 'server_ttft_ms', 'e2e_ms', 'client_decode_tps', 'tpot_ms', 'load_ms', 'prompt_eval_ms', 'ttft_answer_ms', 'prompt_cached_tokens', 'server_residual_ms'] as const;
 export type CallMetric = (typeof CALL_METRICS)[number];
 
+/** Latency metrics that also get percentiles over calls (not only over per-run means). */
+export const PER_CALL_METRICS = ['ttft_ms', 'e2e_ms'] as const;
+/** Below this many calls a per-call p95/p99 is not shown (it would be little more than the maximum). */
+export const MIN_CALLS_FOR_TAIL = 20;
+
 export const MULTI_AGENT_METRICS = ['overlap_efficiency', 'speedup_vs_sequential', 'aggregate_tps', 'jain_fairness', 'start_skew_ms', 'concurrent_wall_ms'] as const;
 export const COMMAND_METRICS = ['startup_ms', 'process_wall_ms', 'peak_rss_mb', 'cpu_ms'] as const;
 
@@ -56,6 +61,7 @@ export const SUMMARY_DEFINITIONS: Record<string, string> = {
   ci95: '95% confidence interval of the mean with Student t, n−1 degrees of freedom; null when n < 2.',
   percentiles: 'p5/p25/median/p75/p95/p99 by linear interpolation on the sorted values, k = (n−1)·p (R type 7); iqr = p75 − p25.',
   outliers: 'Tukey fences p25 − 1.5·IQR and p75 + 1.5·IQR; runs outside are flagged and still counted.',
+  per_call_percentiles: `Per-call percentiles of ttft_ms and e2e_ms (median, p95, p99, max): over all ok calls of the counted runs, each call one value (n = calls), linear interpolation as for percentiles. They are what a latency tail means; the per-run statistics are over per-run means (n = runs), so their "p95" is the p95 of per-run mean values. Shown only where a variant has at least ${MIN_CALLS_FOR_TAIL} calls (with fewer than ${MIN_CALLS_FOR_TAIL} calls a p95/p99 says little more than the maximum).`,
   comparison: 'Each variant (b) against the reference (a, the first variant): diff = mean_b − mean_a with a Welch 95% CI; ratio = mean_b / mean_a with a delta-method 95% CI on the log scale; Welch two-sided p; Hedges\' g (pooled sd, small-sample corrected); a seeded percentile bootstrap CI of the difference. p, the CIs and g are null when no test is possible: a group with fewer than 2 runs, or no spread in either group (verdict "not testable (no variation)", never p = 0).',
   p_adjusted: 'When a TR holds more than one comparison of the same metric (several variants against the reference, or comparisons added by `compare`): Holm\'s step-down adjustment of their Welch p-values (sorted p₍ᵢ₎ × (m − i + 1), made monotone, capped at 1; m = comparisons of that metric with a p). Those verdicts use p_adjusted < 0.05; the CIs stay unadjusted 95% intervals.',
   sample_size_hint: 'When no difference is detected: the runs per variant for which a two-sided Welch test (α = 0.05) has power 0.8 to detect a difference of the stated percent of the reference mean, with the observed standard deviations.',

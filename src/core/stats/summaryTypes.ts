@@ -35,6 +35,9 @@ export type GroupStats = {
   [metric: string]: unknown;
 };
 
+/** Percentiles over calls (SUMMARY_DEFINITIONS.per_call_percentiles), n = calls. */
+export type CallPercentiles = { n: number; median: number; p95: number; p99: number; max: number };
+
 export type StageStats = GroupStats & { calls: number };
 export type AgentStats = GroupStats & { endpoint: string | null; failed: number };
 
@@ -50,6 +53,8 @@ export type VariantStats = VariantSummary & GroupStats & {
   /** Solo (sequential-baseline) runs per agent, kept out of the concurrent statistics. */
   solo?: Record<string, GroupStats>;
   /** runs = counted concurrent runs; undecided = runs whose rule could not be decided; rate = flagged / (runs − undecided). */
+  /** Per-call percentiles of the latency metrics (PER_CALL_METRICS) over all ok calls of the counted runs. */
+  per_call?: Record<string, CallPercentiles>;
   contention?: { flagged: number; runs: number; undecided: number; rate: number | null };
 };
 

@@ -6,12 +6,12 @@ import { chartsFor } from '../../core/charts/select';
 import { contentionPhrase, describeRule } from '../../core/report/findings';
 import { trDirOf } from '../../core/report/locate';
 import { recomputeSummary } from '../../core/report/recompute';
-import { metricInfo } from '../../core/stats/metrics';
+import { MIN_CALLS_FOR_TAIL, metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
 import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
 import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
 import type { RunRecord } from '../../core/types';
-import type { OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
+import type { CallTail, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import { figurePayload } from './figures';
 import { sweepOfMeta } from '../../core/store/metaExperiment';
 
@@ -23,6 +23,12 @@ function optionsText(o: Record<string, unknown>): string {
   return parts.length ? parts.join(', ') : '(server defaults)';
 }
 
+/** The per-call tail of a latency metric, only where the variant has enough calls for a p95/p99 to mean something. */
+function callTail(v: VariantStats, metric: string): CallTail | null {
+  const t = v.per_call?.[metric];
+  return t && t.n >= MIN_CALLS_FOR_TAIL ? { n: t.n, p95: t.p95, p99: t.p99 } : null;
+}
+
 function variantRow(v: VariantStats): VariantRow {
   const tps = statOf(v, 'decode_tps');
   const ttft = statOf(v, 'ttft_ms');
@@ -31,8 +37,8 @@ function variantRow(v: VariantStats): VariantRow {
   return {
     name: v.name, options: optionsText(v.options), n: v.n, excluded: { ...v.excluded },
     decodeTps: tps ? { mean: tps.mean, ci95: tps.ci95, sd: tps.sd, cv: tps.cv } : null,
-    ttftMs: ttft ? { median: ttft.median, p95: ttft.p95, mean: ttft.mean } : null,
-    e2eMs: e2e ? { median: e2e.median, p95: e2e.p95 } : null,
+    ttftMs: ttft ? { median: ttft.median, p95: ttft.p95, mean: ttft.mean, runs: ttft.n, perCall: callTail(v, 'ttft_ms') } : null,
+    e2eMs: e2e ? { median: e2e.median, p95: e2e.p95, runs: e2e.n, perCall: callTail(v, 'e2e_ms') } : null,
     wallMs: wall ? { median: wall.median } : null,
   };
 }
