@@ -15,9 +15,21 @@ if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$CS_VERSION" ] && [ -f "$ENTRY" ]
   exit 0
 fi
 
-for tool in rg node npm; do
-  command -v "$tool" >/dev/null || { echo "install-code-server: '$tool' is missing (apt-get install ripgrep / nodejs)" >&2; exit 1; }
+# What the install needs, each named with the Debian package that provides it. scripts/setup-system.sh
+# (the first tier of npm test) installs them as root.
+need=()
+pkgs=()
+for pair in rg:ripgrep g++:g++ make:make python3:python3 node:nodejs npm:npm; do
+  command -v "${pair%%:*}" >/dev/null || { need+=("'${pair%%:*}' (package ${pair#*:})"); pkgs+=("${pair#*:}"); }
 done
+[ -e /usr/include/krb5.h ] || { need+=("/usr/include/krb5.h (package libkrb5-dev)"); pkgs+=(libkrb5-dev); }
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "install-code-server: missing ${need[*]}." >&2
+  echo "  As root, 'bash scripts/setup-system.sh' installs them; otherwise: sudo apt-get install -y ${pkgs[*]}" >&2
+  exit 1
+fi
+# A failing step says which one, so the npm output above it can be read for the cause.
+fail() { echo "install-code-server: $1 failed (see the npm output above); $2" >&2; exit 1; }
 
 started=$(date +%s)
 echo "installing code-server $CS_VERSION into $DEST"
@@ -31,22 +43,24 @@ export npm_config_yes=true                     # node-pty's install runs `npx no
 
 export npm_config_update_notifier=false
 
-npm install --no-audit --no-fund --ignore-scripts --save-exact "code-server@$CS_VERSION"
+npm install --no-audit --no-fund --ignore-scripts --save-exact "code-server@$CS_VERSION" \
+  || fail "npm install code-server@$CS_VERSION" "the npm registry must be reachable"
 # argon2 is hoisted to DEST: rebuild it here (its prebuilt download from GitHub fails; builds from source).
-npm rebuild argon2 --foreground-scripts
+npm rebuild argon2 --foreground-scripts || fail "building argon2 from source" "it needs g++, make and python3"
 
 cd node_modules/code-server/lib/vscode
-npm install --no-audit --no-fund --omit=dev --ignore-scripts
+npm install --no-audit --no-fund --omit=dev --ignore-scripts || fail "npm install in lib/vscode" "the npm registry must be reachable"
 # @vscode/ripgrep's postinstall downloads from GitHub and exits early when bin/ exists: use Debian's rg.
 mkdir -p node_modules/@vscode/ripgrep/bin
 ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-npm rebuild --foreground-scripts                # node-pty, spdlog, native-watchdog, kerberos, ...
+# node-pty, spdlog, native-watchdog, kerberos, ...
+npm rebuild --foreground-scripts || fail "building code-server's native modules (node-pty, kerberos, spdlog)" "they need g++, make, python3 and libkrb5-dev"
 # The rest mirrors code-server's own postinstall.sh.
 ln -sfn node_modules node_modules.asar
 (cd bin/remote-cli && ln -sf code-linux.sh code-server)
 (cd bin/helpers && ln -sf browser-linux.sh browser.sh)
 cd extensions
-npm install --no-audit --no-fund --omit=dev --foreground-scripts
+npm install --no-audit --no-fund --omit=dev --foreground-scripts || fail "npm install of the built-in extensions" "the npm registry must be reachable"
 
 [ -f "$ENTRY" ] || { echo "install-code-server: $ENTRY missing after install" >&2; exit 1; }
 echo "$CS_VERSION" > "$MARKER"

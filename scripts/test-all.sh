@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: build → typecheck → lint → unit → integration (real extension host) → e2e (browser).
+# npm test: system packages → build → typecheck → lint → unit → integration (real extension host) → e2e (browser).
 # Stops at the first failing tier and always prints each tier's duration.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,7 @@ tier() {
 
 trap 'echo; echo "npm test: interrupted"; summary INT; exit 130' INT TERM
 
+tier system      bash scripts/setup-system.sh
 tier build       npm run --silent build
 tier typecheck   npm run --silent typecheck
 tier lint        npm run --silent lint
