@@ -2,7 +2,7 @@
 // and their memory, partial GPU offload), gathered through the core gateway and written as readable
 // lines. No vscode import.
 import { createGatewayClient } from '../core/ollama/client';
-import { getVersion, listLoaded, type LoadedModel } from '../core/ollama/endpoint';
+import { getVersion, listInstalled, listLoaded, type LoadedModel } from '../core/ollama/endpoint';
 import { ChimeraError, errorMessage } from '../core/errors';
 
 export interface InstalledModel { name: string; size: number; parameter_size: string | null; quantization_level: string | null }
@@ -23,8 +23,7 @@ export async function checkEndpoint(name: string, url: string, timeoutMs = 5000)
   try {
     const client = createGatewayClient({ url, name });
     out.version = await getVersion(client, { timeoutMs });
-    const tags = await client.ollama.list();
-    out.models = tags.models.map((m) => ({ name: m.name, size: m.size, parameter_size: m.details?.parameter_size || null, quantization_level: m.details?.quantization_level || null }));
+    out.models = (await listInstalled(client, { timeoutMs })).map((m) => ({ name: m.name, size: m.size, parameter_size: m.details?.parameter_size || null, quantization_level: m.details?.quantization_level || null }));
     out.loaded = await listLoaded(client, { timeoutMs });
     out.ok = true;
   } catch (e) {

@@ -3,18 +3,23 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { ChimeraError } from '../core/errors';
+import { ChimeraError, errorMessage } from '../core/errors';
+import { checkModelName, modelsOf } from '../core/experiment/modelOverride';
+import { createGatewayClient } from '../core/ollama/client';
+import { listInstalled } from '../core/ollama/endpoint';
 import { buildPlan } from '../core/experiment/plan';
 import { listTrs, type TrListing } from '../core/store/list';
 import { readMeta } from '../core/store/read';
 import { findExperimentFiles } from './pickers';
 import type { RunOutcome } from './runController';
+import { modelChoices, type InstalledModels } from './modelChoices';
 import { experimentFileOfCommand, prepareExperiment } from './runSetup';
 import type { CommandServices } from './services';
 import { freeFileName, instantiateTemplate, listTemplates } from './templates';
 
-/** What Run Experiment accepts instead of a pick: a file (path or URI), or options with a file or a template. */
-export type RunArgument = string | vscode.Uri | { file?: string; template?: string; tr?: string; dashboard?: boolean } | undefined;
+/** What Run Experiment accepts instead of a pick: a file (path or URI), or options with a file or a template
+ *  (`model`: every call on this model, as `chimeraforge run --model`). */
+export type RunArgument = string | vscode.Uri | { file?: string; template?: string; tr?: string; dashboard?: boolean; model?: string } | undefined;
 
 function fileOf(arg: string | vscode.Uri): string {
   return arg instanceof vscode.Uri ? arg.fsPath : resolve(arg);
@@ -28,22 +33,31 @@ function workspaceOrThrow(s: CommandServices): string {
 
 export async function runExperimentCommand(s: CommandServices, arg?: RunArgument): Promise<RunOutcome | undefined> {
   let file: string | undefined;
-  let opts: { tr?: string; dashboard?: boolean } = {};
+  let opts: { tr?: string; dashboard?: boolean; model?: string } = {};
   if (typeof arg === 'string' || arg instanceof vscode.Uri) file = fileOf(arg);
   else if (arg) {
-    opts = { ...(arg.tr ? { tr: arg.tr } : {}), ...(arg.dashboard !== undefined ? { dashboard: arg.dashboard } : {}) };
+    opts = { ...(arg.tr ? { tr: arg.tr } : {}), ...(arg.dashboard !== undefined ? { dashboard: arg.dashboard } : {}), ...(arg.model !== undefined ? { model: arg.model } : {}) };
     if (arg.file) file = fileOf(arg.file);
     else if (arg.template) file = (await newFromTemplate(s, arg.template))?.fsPath;
   }
-  file ??= await pickExperiment(s);
-  if (!file) return undefined;
+  if (!file) {
+    const picked = await pickExperiment(s);
+    if (!picked) return undefined;
+    file = picked.file;
+    // An existing file picked in the palette: which model (a new template already has the settings' model).
+    if (!picked.template) {
+      const model = await pickModel(s, file);
+      if (!model) return undefined;
+      opts = { ...opts, ...model };
+    }
+  }
   const outcome = await s.runs.run({ file, ...opts });
   if (outcome) offerResult(outcome);
   else void vscode.window.showInformationMessage('Chimeraforge: run cancelled before it started; nothing was written.');
   return outcome;
 }
 
-async function pickExperiment(s: CommandServices): Promise<string | undefined> {
+async function pickExperiment(s: CommandServices): Promise<{ file: string; template: boolean } | undefined> {
   const ws = s.workspaceDir();
   const files = ws ? await findExperimentFiles(s.config().experimentsGlob) : [];
   type Item = vscode.QuickPickItem & { file?: string; template?: boolean };
@@ -52,8 +66,46 @@ async function pickExperiment(s: CommandServices): Promise<string | undefined> {
   items.push({ label: '$(new-file) New from template…', description: 'TR108 sweep, TR109 A/B, TR110/TR114 multi-agent, TR112 implementations, TR115 variants', template: true });
   const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Experiment to run', matchOnDescription: true });
   if (!picked) return undefined;
-  if (picked.template) return (await newFromTemplate(s))?.fsPath;
-  return picked.file;
+  if (picked.template) {
+    const made = (await newFromTemplate(s))?.fsPath;
+    return made ? { file: made, template: true } : undefined;
+  }
+  return picked.file ? { file: picked.file, template: false } : undefined;
+}
+
+/** The model step: {} = as in the file, { model } = every call on it, undefined = dismissed. */
+async function pickModel(s: CommandServices, file: string): Promise<{ model?: string } | undefined> {
+  // An invalid file fails here as the run would, with its JSON paths.
+  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd());
+  const endpoint = { name: x.endpoint, url: x.endpoints[x.endpoint] ?? '' };
+  const items = installedModels(endpoint).then((installed) => modelChoices(modelsOf(x), endpoint, installed).map((c) => (
+    c.kind === 'separator' ? { label: c.label, kind: vscode.QuickPickItemKind.Separator, choice: c } : { label: c.label, description: c.description, choice: c }
+  )));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Model for "${x.title}": as in the file, or one model for every call`, matchOnDescription: true });
+  if (!picked) return undefined;
+  const c = picked.choice;
+  if (c.kind === 'model') return { model: c.model };
+  if (c.kind !== 'other') return {};
+  const typed = await vscode.window.showInputBox({
+    prompt: 'Model tag for every call of this run (e.g. gemma3:latest)',
+    validateInput: (v) => {
+      try {
+        checkModelName(v, 'model');
+        return undefined;
+      } catch (e) {
+        return e instanceof ChimeraError ? `${e.message}: ${e.hint ?? ''}` : errorMessage(e);
+      }
+    },
+  });
+  return typed === undefined ? undefined : { model: typed.trim() };
+}
+
+async function installedModels(endpoint: { name: string; url: string }): Promise<InstalledModels> {
+  try {
+    return { names: (await listInstalled(createGatewayClient(endpoint), { timeoutMs: 3000 })).map((m) => m.name) };
+  } catch (e) {
+    return { error: e instanceof ChimeraError ? e.message : errorMessage(e) };
+  }
 }
 
 function titleOf(file: string): string {

@@ -19,6 +19,8 @@ export interface RunRequest {
   readonly tr?: string;
   /** Open the dashboard's live view (default true). */
   readonly dashboard?: boolean;
+  /** Run every call on this model instead of the file's (the palette's model pick). */
+  readonly model?: string;
 }
 
 export interface RunOutcome {
@@ -81,12 +83,12 @@ export class RunController extends Disposable {
     const workspaceDir = this.deps.workspaceDir() ?? process.cwd();
     const reportsDir = this.deps.reportsDir();
     // Invalid files fail here, before any directory is created.
-    const x = prepareExperiment(req.file, cfg, workspaceDir);
+    const x = prepareExperiment(req.file, cfg, workspaceDir, req.model);
     const active: ActiveRun = { controller: new AbortController(), file: req.file };
     this.active = active;
     this.deps.dashboard.reset();
     if (req.dashboard ?? true) this.deps.dashboard.show({ kind: 'live' });
-    this.deps.log.info(`run: ${req.file} (${x.kind}, ${x.variants.length} variant(s)) → ${reportsDir}`);
+    this.deps.log.info(`run: ${req.file} (${x.kind}, ${x.variants.length} variant(s)${x.modelOverride ? `, every call on ${x.modelOverride.model}` : ''}) → ${reportsDir}`);
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Chimeraforge: ${x.title}`, cancellable: true },
@@ -101,7 +103,7 @@ export class RunController extends Disposable {
               trusted: vscode.workspace.isTrusted,
               gpuSampling: cfg.gpuSampling,
               log: this.deps.log,
-              command: cliCommand(req.file, workspaceDir, reportsDir, x.endpoints),
+              command: cliCommand(req.file, workspaceDir, reportsDir, x.endpoints, x.modelOverride?.model),
               onEvent: (e) => {
                 if (e.type === 'experiment-started') active.trId = e.trId;
                 view.onEvent(e);

@@ -3,33 +3,37 @@
 // No vscode import: unit-tested in plain Node.
 import { relative, isAbsolute } from 'node:path';
 import { readExperimentFile } from '../core/experiment/load';
+import { runCommandLine } from '../core/experiment/commandLine';
+import { applyModelOverride } from '../core/experiment/modelOverride';
 import { normalizeExperiment } from '../core/experiment/normalize';
 import type { NormalizedExperiment } from '../core/experiment/types';
 import type { ChimeraforgeConfig } from './config';
 
 export type RunSettings = Pick<ChimeraforgeConfig, 'endpoints' | 'defaultModel' | 'defaultRepetitions' | 'defaultWarmup'>;
 
-/** Reads, validates (throws ChimeraError naming the file and every JSON path) and normalizes. */
-export function prepareExperiment(file: string, settings: RunSettings, workspaceDir: string): NormalizedExperiment {
+/** Reads, validates (throws ChimeraError naming the file and every JSON path) and normalizes; `model`
+ *  (the palette's model pick) replaces every model the file names (experiment/modelOverride.ts). */
+export function prepareExperiment(file: string, settings: RunSettings, workspaceDir: string, model?: string): NormalizedExperiment {
   const x = readExperimentFile(file);
-  return normalizeExperiment({
+  return applyModelOverride(normalizeExperiment({
     ...x,
     model: x.model ?? settings.defaultModel,
     repetitions: x.repetitions ?? settings.defaultRepetitions,
     warmup: x.warmup ?? settings.defaultWarmup,
     endpoints: { ...settings.endpoints, ...(x.endpoints ?? {}) },
-  }, { sourceFile: file, workspaceDir });
+  }, { sourceFile: file, workspaceDir }), model, 'the model picked for Run Experiment');
 }
 
 /** The CLI command that re-runs the experiment the same way (for the report's reproducibility section). */
-export function cliCommand(file: string, workspaceDir: string, reportsDir: string, endpoints: Readonly<Record<string, string>>): string {
+export function cliCommand(file: string, workspaceDir: string, reportsDir: string, endpoints: Readonly<Record<string, string>>, model?: string): string {
   const rel = (p: string): string => {
     const r = relative(workspaceDir, p);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
   };
-  const parts = ['chimeraforge', 'run', rel(file), '--reports-dir', rel(reportsDir)];
-  for (const [name, url] of Object.entries(endpoints)) parts.push('--endpoint', `${name}=${url}`);
-  return parts.map((p) => (/^[A-Za-z0-9_./:=@-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
+  return runCommandLine({
+    file: rel(file), reportsDir: rel(reportsDir), endpoints: Object.entries(endpoints).map(([name, url]) => `${name}=${url}`),
+    ...(model !== undefined ? { model } : {}),
+  });
 }
 
 /** The experiment file a TR was run from, read back from its recorded command (`chimeraforge run <file> …`). */

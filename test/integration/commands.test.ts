@@ -1,6 +1,6 @@
 // Palette commands around the runs, inside the real extension host: Check Ollama Endpoints against a
 // real engine and a dead port (log + result), Start/Stop Local Engine, Import Results… on a folder of
-// the original program's data.
+// the original program's data; Run Experiment with a model other than the file's.
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { EngineHandle } from '../../engine/api';
 import type { ImportResult } from '../../src/core/import/importer';
 import type { EndpointStatus } from '../../src/vscode/endpointReport';
-import { api, engine, eventually, logMatching, resetSettings, ROOT, useSettings, workspaceDir } from './experienceHelpers';
+import type { RunOutcome } from '../../src/vscode/runController';
+import { api, engine, eventually, experimentFile, logMatching, promptExperiment, resetSettings, ROOT, useSettings, workspaceDir } from './experienceHelpers';
 
 function deadPort(): Promise<number> {
   return new Promise((res) => {
@@ -48,6 +49,24 @@ describe('experience: endpoint and engine commands (extension host)', function (
     const log = await logMatching(new RegExp(`spare \\(http://127\\.0\\.0\\.1:${port}\\): unreachable or not Ollama`));
     assert.match(log, new RegExp(`default \\(${eng.url.replace(/\./g, '\\.')}\\): Ollama \\S+, 2 model\\(s\\) installed, 1 loaded`));
     assert.match(log, /loaded: mid:latest — .*(CPU only|GPU memory)/);
+  });
+
+  it('Run Experiment with a model: every call on it, the override and the command recorded in meta.json', async () => {
+    const a = await api();
+    await useSettings(a, { endpoints: { default: eng.url }, reportsDir: 'model-reports' });
+    // The file names a model the engine does not have (as a template written for another machine would).
+    const file = experimentFile('other-model', { ...promptExperiment('Experience: other model', ['base'], 2, 0), model: 'gemma3:latest' });
+    const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('chimeraforge.runExperiment', { file, model: 'mid:latest', dashboard: false });
+    assert.ok(outcome, a.lastNotice('chimeraforge.runExperiment')?.text);
+    assert.equal(outcome.status, 'complete');
+    const lines = readFileSync(join(outcome.trDir, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { calls: { model: string }[] });
+    assert.deepEqual([...new Set(lines.flatMap((r) => r.calls.map((c) => c.model)))], ['mid:latest']);
+    assert.equal(lines.length, 2);
+    const meta = JSON.parse(readFileSync(join(outcome.trDir, 'meta.json'), 'utf8')) as { command: string; experiment: { model: string; modelOverride: unknown } };
+    assert.equal(meta.experiment.model, 'mid:latest');
+    assert.deepEqual(meta.experiment.modelOverride, { model: 'mid:latest', replaced: ['gemma3:latest'] });
+    assert.match(meta.command, /^chimeraforge run experiments\/other-model\.experiment\.json --reports-dir model-reports --endpoint default=\S+ --model mid:latest$/);
+    await logMatching(/other-model\.experiment\.json \(prompt, 1 variant\(s\), every call on mid:latest\)/);
   });
 
   it('Start Local Engine serves the Ollama API and can become an endpoint; Stop Local Engine ends it', async () => {

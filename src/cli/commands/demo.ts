@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startEngines, type EngineHandle } from '../../../engine/api';
 import { readExperimentFile } from '../../core/experiment/load';
+import { applyModelOverride } from '../../core/experiment/modelOverride';
 import { normalizeExperiment } from '../../core/experiment/normalize';
 import { runExperiment, type RunResult } from '../../core/runner/runExperiment';
 import { EXIT } from '../exit';
@@ -20,9 +21,9 @@ const DEMO_EXPERIMENTS = ['demo-agent-ab.experiment.json', 'demo-dual-agents.exp
 interface DemoOptions { workspace: string; endpoint: string[]; model?: string }
 
 /** How to re-run one demo experiment: its engines' ports are ephemeral, so with engines it is the demo itself. */
-function rerunCommand(file: string, reportsDir: string, workspace: string, withEngines: boolean, endpoints: Record<string, string>): string {
+function rerunCommand(file: string, reportsDir: string, workspace: string, withEngines: boolean, endpoints: Record<string, string>, model: string | undefined): string {
   if (withEngines) return `chimeraforge demo --workspace ${workspace}`;
-  const flags = Object.entries(endpoints).map(([k, v]) => ` --endpoint ${k}=${v}`).join('');
+  const flags = Object.entries(endpoints).map(([k, v]) => ` --endpoint ${k}=${v}`).join('') + (model ? ` --model ${model}` : '');
   return `chimeraforge run ${file} --reports-dir ${reportsDir} --workspace ${workspace}${flags}`;
 }
 
@@ -49,8 +50,8 @@ async function demo(o: DemoOptions): Promise<void> {
     for (const name of DEMO_EXPERIMENTS) {
       if (ac.signal.aborted) break;
       const file = join(presets, name);
-      const x = normalizeExperiment({ ...readExperimentFile(file), ...(o.model ? { model: o.model } : {}) }, { sourceFile: file, workspaceDir: workspace, endpointOverrides: endpoints });
-      results.push(await runExperiment(x, { reportsDir, signal: ac.signal, onEvent: progress.onEvent, command: rerunCommand(file, reportsDir, workspace, engines.length > 0, endpoints) }));
+      const x = applyModelOverride(normalizeExperiment(readExperimentFile(file), { sourceFile: file, workspaceDir: workspace, endpointOverrides: endpoints }), o.model);
+      results.push(await runExperiment(x, { reportsDir, signal: ac.signal, onEvent: progress.onEvent, command: rerunCommand(file, reportsDir, workspace, engines.length > 0, endpoints, o.model) }));
     }
   } finally {
     release();

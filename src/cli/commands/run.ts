@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChimeraError } from '../../core/errors';
 import { readExperimentFile } from '../../core/experiment/load';
+import { runCommandLine } from '../../core/experiment/commandLine';
+import { applyModelOverride } from '../../core/experiment/modelOverride';
 import { normalizeExperiment } from '../../core/experiment/normalize';
 import { runExperiment, type RunResult } from '../../core/runner/runExperiment';
 import { EXIT } from '../exit';
@@ -10,7 +12,7 @@ import { Progress } from '../progress';
 import { abortOnSignals } from '../signals';
 import { reportAfterRun } from './report';
 
-interface RunCliOptions { reportsDir: string; tr?: string; endpoint: string[]; json?: boolean; workspace?: string; gpuSampling: boolean }
+interface RunCliOptions { reportsDir: string; tr?: string; endpoint: string[]; model?: string; json?: boolean; workspace?: string; gpuSampling: boolean }
 
 /** --endpoint NAME=URL (repeatable). */
 export function parseEndpointFlags(flags: string[]): Record<string, string> {
@@ -28,15 +30,13 @@ export function exitCodeOfStatus(status: RunResult['status']): number {
 }
 
 export function commandLine(file: string, o: RunCliOptions): string {
-  const parts = ['chimeraforge', 'run', file, '--reports-dir', o.reportsDir];
-  for (const e of o.endpoint) parts.push('--endpoint', e);
-  return parts.map((p) => (/^[A-Za-z0-9_./:=@-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
+  return runCommandLine({ file, reportsDir: o.reportsDir, endpoints: o.endpoint, ...(o.model !== undefined ? { model: o.model } : {}) });
 }
 
 async function run(file: string, o: RunCliOptions): Promise<void> {
   const experiment = readExperimentFile(file);
   const workspaceDir = resolve(o.workspace ?? process.cwd());
-  const x = normalizeExperiment(experiment, { sourceFile: file, workspaceDir, endpointOverrides: parseEndpointFlags(o.endpoint) });
+  const x = applyModelOverride(normalizeExperiment(experiment, { sourceFile: file, workspaceDir, endpointOverrides: parseEndpointFlags(o.endpoint) }), o.model);
   const progress = new Progress();
   const ac = new AbortController();
   const release = abortOnSignals(ac, (sig) => progress.line(`${sig}: cancelling — finishing the TR directory as cancelled…`));
@@ -68,6 +68,7 @@ export function registerRunCommand(program: Command): void {
     .option('--reports-dir <dir>', 'where TR directories are written', 'reports')
     .option('--tr <id>', 'TR id to write (default: the experiment\'s "tr", else the next free number)')
     .option('--endpoint <name=url>', 'override or add an endpoint (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--model <name>', 'run every call on this model (the experiment\'s, each variant\'s and each agent\'s model are replaced; recorded in meta.json)')
     .option('--workspace <dir>', 'folder the workflow inputs are relative to (default: the current directory)')
     .option('--json', 'print one JSON result object on stdout')
     .option('--no-gpu-sampling', 'do not sample nvidia-smi during runs nor /api/ps after each run')

@@ -101,6 +101,8 @@ export interface NormalizedExperiment {
   tr?: string;
   supersedes?: string;
   tags?: string[];
+  /** `--model NAME` / the palette's model pick: every call used this model (experiment/modelOverride.ts). */
+  modelOverride?: { model: string; replaced: string[] };
   /** Absolute path of the experiment file (not hashed), and the folder relative inputs resolve against. */
   sourceFile?: string;
   workspaceDir: string;

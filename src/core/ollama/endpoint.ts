@@ -66,6 +66,11 @@ export async function getVersion(client: GatewayClient, opts: CheckOptions = {})
   return guarded(client, 'version', undefined, opts, CHECK_TIMEOUT_MS, async () => (await client.ollama.version()).version);
 }
 
+/** GET /api/tags: the models installed on the endpoint. */
+export async function listInstalled(client: GatewayClient, opts: CheckOptions = {}): Promise<ModelResponse[]> {
+  return guarded(client, 'model list', undefined, opts, CHECK_TIMEOUT_MS, async () => (await client.ollama.list()).models);
+}
+
 export interface ModelInfo {
   name: string;
   digest: string | null;
