@@ -1,18 +1,13 @@
 // The chimeraforge command as a user runs it: exit codes of PRODUCT.md §8, files left behind by a
 // cancel (SIGINT) and by a crash (kill -9). Runs dist/cli.js (npm test builds first).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
+import { cli, CLI, requireBuiltCli } from '../../helpers/cli';
 import { closedPortUrl, makeWorkspace } from '../../helpers/workspace';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
-
-function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function writeExperiment(dir: string, name: string, x: object): string {
   const f = join(dir, name);
@@ -24,7 +19,7 @@ describe('chimeraforge CLI', function () {
   this.timeout(180_000);
   let paced: EngineHandle;
   before(async function () {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    requireBuiltCli();
     paced = await startEngine({ mode: 'paced', paced: { ttftMs: 20, tokensPerSec: 200, tokens: 20 } });
   });
   after(async () => paced?.stop());

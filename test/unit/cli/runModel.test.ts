@@ -2,25 +2,19 @@
 // Every call of every variant goes to NAME (read back from the raw records), meta.json records what was
 // replaced and the command that re-runs it; without --model the same file stops before running (exit 3).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import type { CallRecord, Meta } from '../../../src/core/types';
+import { cli, requireBuiltCli } from '../../helpers/cli';
 import { makeWorkspace } from '../../helpers/workspace';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
-
-function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('chimeraforge run --model', function () {
   this.timeout(120_000);
   let eng: EngineHandle;
   before(async () => {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    requireBuiltCli();
     eng = await startEngine({ mode: 'paced', models: ['tiny:latest', 'mid:latest'], paced: { ttftMs: 5, tokensPerSec: 1000, tokens: 6 } });
   });
   after(async () => eng?.stop());

@@ -1,19 +1,13 @@
 // The report commands as a user runs them (dist/cli.js): run writes the report and index, report
 // regenerates, compare/supersede/index/compendium write their files; unknown or malformed ids exit 2.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { readMeta } from '../../../src/core/store/read';
+import { cli, requireBuiltCli } from '../../helpers/cli';
 import { makeWorkspace, type TestWorkspace } from '../../helpers/workspace';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
-
-function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('chimeraforge report / compare / supersede / index / compendium (CLI)', function () {
   this.timeout(180_000);
@@ -21,7 +15,7 @@ describe('chimeraforge report / compare / supersede / index / compendium (CLI)',
   let ws: TestWorkspace;
 
   before(async () => {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    requireBuiltCli();
     engine = await startEngine({ mode: 'paced', paced: { ttftMs: 10, tokensPerSec: 300, tokens: 8 } });
     ws = makeWorkspace(false);
     const x = (title: string, variants: object[]) => ({ title, kind: 'prompt', model: 'tiny:latest', prompts: ['a'], repetitions: 3, warmup: 0, variants });
