@@ -107,7 +107,7 @@ export class LiveView {
       r.multiAgent ? `${num(r.multiAgent.overlap_efficiency)} % / ${r.multiAgent.speedup_vs_sequential === null ? '—' : `${num(r.multiAgent.speedup_vs_sequential)} ×`}` : '—',
       r.error ?? '',
     ]);
-    this.runs.replaceChildren(h('h2', {}, `Latest runs (${s.runs.length} finished)`),
+    this.runs.replaceChildren(h('h2', {}, `Latest runs (${s.done} finished)`),
       rows.length ? table(['run', 'variant', 'type', 'status', 'wall', 'overlap eff. / speedup', 'error'], rows) : h('p', { class: 'muted' }, 'No run has finished yet.'));
   }
 }

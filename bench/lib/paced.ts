@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { normalizeExperiment } from '../../src/core/experiment/normalize';
 import type { ExperimentFile } from '../../src/core/experiment/types';
 import { runExperiment } from '../../src/core/runner/runExperiment';
+import { readRunsSync } from '../../src/core/store/read';
 import type { RunnerEvent } from '../../src/core/runner/events';
 import type { CallRecord, RunRecord } from '../../src/core/types';
 import { bareGenerate, type BareResult } from './bareReader';
@@ -55,10 +56,11 @@ export async function runnerStreams(url: string, streams: number, runs: number, 
     const res = await runExperiment(x, { reportsDir: dir, onEvent: sink });
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const calls = res.runs.flatMap((r) => (r.agents ? r.agents.flatMap((a) => a.calls) : r.calls));
+    const records = readRunsSync(res.trDir).runs;
+    const calls = records.flatMap((r) => (r.agents ? r.agents.flatMap((a) => a.calls) : r.calls));
     const failed = calls.filter((c) => c.status !== 'ok');
     if (failed.length) throw new Error(`runner: ${failed.length} call(s) failed: ${failed[0].error?.message}`);
-    return { calls, runs: res.runs, cpuUs: cpu.user + cpu.system, wallMs, events };
+    return { calls, runs: records, cpuUs: cpu.user + cpu.system, wallMs, events };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

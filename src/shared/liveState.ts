@@ -2,10 +2,17 @@
 // for a panel opened or reloaded mid-run) and the webview applies batches to its own. Pure and
 // JSON-only. Token progress is kept as one point per call, updated in place while the call streams,
 // so applying a coalesced batch (only the latest update of each call) ends in the same state as
-// applying every event.
+// applying every event. The state is bounded whatever the run count (an overnight run): the latest
+// LIVE_WINDOW_RUNS runs and LIVE_WINDOW_POINTS points per series are kept; finished runs' streams are
+// forgotten. Totals come from counters (`done`), the full record from the TR directory.
 import type { RunnerEvent } from '../core/runner/events';
 import type { Counts, MultiAgentRunMetrics, RunStatus, Summary, TrStatus } from '../core/types';
 import type { LiveEvent } from './protocol';
+
+/** Runs kept in `runs` (the live view shows the latest few; the TR directory has all). */
+export const LIVE_WINDOW_RUNS = 200;
+/** Points kept per series in `tokens` and `ttft` (one per call: the latest calls). */
+export const LIVE_WINDOW_POINTS = 1000;
 
 export interface LivePoint { x: number; y: number; run: number }
 
@@ -40,6 +47,7 @@ export interface LiveState {
   ttft: Record<string, LivePoint[]>;
   /** Stream → its latest call and where that call's points are (in-place updates). */
   streams: Record<string, { series: string; call: number; tokensAt: number; ttftAt: number }>;
+  /** The latest LIVE_WINDOW_RUNS finished runs; `done` counts them all. */
   runs: LiveRun[];
   counts: Counts | null;
   summary: Summary | null;
@@ -165,6 +173,7 @@ export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
       s.planned = e.planned;
       s.etaMs = e.etaMs;
       if (s.current?.run === e.run) s.current = null;
+      forgetRun(s, e.run);
       break;
     case 'experiment-finished':
       s.status = e.status;
@@ -175,6 +184,25 @@ export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
       break;
   }
   return s;
+}
+
+/** A run ended: its streams get no more updates; trim runs and series to their windows. */
+function forgetRun(s: LiveState, run: number): void {
+  // Keys start with the run number (streamKey); a stream of another run is still live.
+  for (const key of Object.keys(s.streams)) if (key.startsWith(`${run}/`)) delete s.streams[key];
+  if (s.runs.length > LIVE_WINDOW_RUNS) s.runs.splice(0, s.runs.length - LIVE_WINDOW_RUNS);
+  trimSeries(s, s.tokens, 'tokensAt');
+  trimSeries(s, s.ttft, 'ttftAt');
+}
+
+function trimSeries(s: LiveState, series: Record<string, LivePoint[]>, at: 'tokensAt' | 'ttftAt'): void {
+  for (const [name, list] of Object.entries(series)) {
+    const drop = list.length - LIVE_WINDOW_POINTS;
+    if (drop <= 0) continue;
+    list.splice(0, drop);
+    // Streams still open keep pointing at their own point (or none, if it was dropped).
+    for (const st of Object.values(s.streams)) if (st.series === name && st[at] >= 0) st[at] = st[at] >= drop ? st[at] - drop : -1;
+  }
 }
 
 export function applyLiveEvents(s: LiveState, events: readonly LiveEvent[]): LiveState {

@@ -25,6 +25,16 @@ type Host = Pick<vscode.ExtensionContext, 'extensionUri'>;
 // replayed into a panel opened mid-run keep the times they had when they happened.
 const stamper = new LiveStamper();
 const stamps = new WeakMap<RunnerEvent, LiveEvent>();
+
+/** The event with its host time and call number, stamped once (the bridge and a panel share the stamp). */
+export function stampOnce(e: RunnerEvent): LiveEvent {
+  let le = stamps.get(e);
+  if (!le) {
+    le = stamper.stamp(e);
+    stamps.set(e, le);
+  }
+  return le;
+}
 type Waiter = { pred: (m: RenderedMessage) => boolean; resolve: (m: RenderedMessage) => void };
 
 export class DashboardPanel extends Disposable {
@@ -97,17 +107,25 @@ export class DashboardPanel extends Disposable {
 
   /** Feeds a runner event to the live view (kept even while another view is shown, for a later switch). */
   postRunnerEvent(e: RunnerEvent): void {
-    let le = stamps.get(e);
-    if (!le) {
-      le = stamper.stamp(e);
-      stamps.set(e, le);
-    }
+    const le = stampOnce(e);
     applyLiveEvent(this.live, le);
-    if (e.type === 'experiment-started' && this.view.kind === 'live') {
-      this.view = { kind: 'live', trId: e.trId, trDir: e.trDir };
-      this.panel.title = viewTitle(this.view);
-    }
+    if (e.type === 'experiment-started') this.followRun();
     if (this.ready && this.view.kind === 'live') this.batcher.push(le);
+  }
+
+  /** Takes the live state of the run so far (a panel opened mid-run): a bounded snapshot, not every event. */
+  adoptLiveState(state: LiveState): void {
+    this.live = structuredClone(state);
+    this.followRun();
+    this.batcher.clear();
+    if (this.ready && this.view.kind === 'live') this.send({ type: 'view', view: this.view, data: viewData(this.view, this.live, this.deps.reportsDir) });
+  }
+
+  /** A live view names the run it shows. */
+  private followRun(): void {
+    if (this.view.kind !== 'live' || !this.live.trId) return;
+    this.view = { kind: 'live', trId: this.live.trId, ...(this.live.trDir ? { trDir: this.live.trDir } : {}) };
+    this.panel.title = viewTitle(this.view);
   }
 
   /** The last `rendered` acknowledgement from the webview. */

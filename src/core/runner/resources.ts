@@ -53,9 +53,17 @@ export class GpuSampler {
     }
   }
 
+  /** Samples held now (for the bounded-memory test). */
+  get held(): number {
+    return this.samples.length;
+  }
+
   /** Maxima over the samples taken between two monotonic times (a run), all GPUs together. */
   summaryBetween(t0: number, t1: number): GpuRunSummary | null {
-    const inRun = this.samples.filter((s) => s.t >= t0 - this.intervalMs && s.t <= t1);
+    // Runs come in order: samples before this run's window are never asked for again (memory stays flat).
+    const keepFrom = this.samples.findIndex((s) => s.t >= t0 - this.intervalMs);
+    this.samples.splice(0, keepFrom < 0 ? this.samples.length : keepFrom);
+    const inRun = this.samples.filter((s) => s.t <= t1);
     if (inRun.length === 0) return null;
     const gpus = inRun.flatMap((s) => s.gpus);
     return {

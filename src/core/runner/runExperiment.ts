@@ -1,5 +1,7 @@
 // Running a whole experiment: preflight, TR directory, the plan run by run (each recorded the moment it
 // ends), cancellation, and the final summary. A failed run is recorded and the experiment goes on.
+// Memory stays flat however many runs: a finished run goes to runs.jsonl and into the streaming summary
+// accumulator (numbers only), and is then dropped — the runner keeps no run records.
 import { ChimeraError, errorMessage } from '../errors';
 import { buildPlan, type PlannedRun } from '../experiment/plan';
 import { experimentHash } from '../experiment/normalize';
@@ -8,7 +10,7 @@ import { systemClock, silentLogger, type Clock, type Logger } from '../ports';
 import { captureEnvironment } from '../store/environment';
 import { TrWriter } from '../store/writer';
 import { assertTrId } from '../store/trId';
-import { buildSummary } from '../stats/accumulator';
+import { SummaryAccumulator } from '../stats/accumulator';
 import { summaryCsv } from '../stats/csv';
 import { recordedDefinitions } from '../metrics/allDefinitions';
 import type { Meta, RunRecord, TrStatus } from '../types';
@@ -38,7 +40,8 @@ export interface RunOptions {
   gpuSampling?: boolean;
 }
 
-export interface RunResult { trId: string; trDir: string; status: TrStatus; meta: Meta; runs: RunRecord[] }
+/** The outcome of an experiment; the run records themselves are in `trDir`/runs.jsonl (readRunsSync). */
+export interface RunResult { trId: string; trDir: string; status: TrStatus; meta: Meta }
 
 function portable(x: NormalizedExperiment): Record<string, unknown> {
   const { sourceFile: _s, workspaceDir: _w, ...rest } = x;
@@ -58,11 +61,18 @@ function recordOf(p: PlannedRun, startedAt: string, o: RunOutcome): RunRecord {
   };
 }
 
-function finalStatus(cancelled: boolean, runs: RunRecord[]): Exclude<TrStatus, 'running'> {
+/** What the final status needs of the measured runs, counted as they finish. */
+interface MeasuredTally { failed: number; okValid: number }
+
+function tally(t: MeasuredTally, r: RunRecord): void {
+  if (r.warmup) return;
+  if (r.status === 'failed') t.failed++;
+  else if (r.status === 'ok' && r.valid) t.okValid++;
+}
+
+function finalStatus(cancelled: boolean, t: MeasuredTally): Exclude<TrStatus, 'running'> {
   if (cancelled) return 'cancelled';
-  const measured = runs.filter((r) => !r.warmup);
-  if (measured.some((r) => r.status === 'failed')) return 'failed';
-  if (!measured.some((r) => r.status === 'ok' && r.valid)) return 'failed';
+  if (t.failed > 0 || t.okValid === 0) return 'failed';
   return 'complete';
 }
 
@@ -99,7 +109,9 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const gpu = sampling ? await GpuSampler.start(writer.dir, clock) : null;
   const batcher = new TokenBatcher(emit);
   const execute = executorFor(x.kind, opts.reportsDir);
-  const runs: RunRecord[] = [];
+  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed });
+  const measured: MeasuredTally = { failed: 0, okValid: 0 };
+  let done = 0;
   const t0 = clock.now();
   let cancelled = false;
   try {
@@ -108,9 +120,9 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
         cancelled = true;
         break;
       }
-      if (runs.length > 0 && x.cooldownMs > 0) await sleep(x.cooldownMs, opts.signal);
+      if (done > 0 && x.cooldownMs > 0) await sleep(x.cooldownMs, opts.signal);
       if (p.unloadBefore) await unloadForRun(x, p, clock, log, opts.signal);
-      emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done: runs.length, planned: plan.length });
+      emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done, planned: plan.length });
       const ctx = new RunContext(x, p, opts.signal ?? new AbortController().signal, clock, log, writer, batcher, pre.rttMs, opts.fetch);
       const startedAt = clock.isoNow();
       let outcome: RunOutcome;
@@ -127,13 +139,15 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       const gpuRun = gpu?.summaryBetween(ctx.runStartMs, clock.now());
       if (gpuRun) record.gpu = gpuRun;
       if (sampling && record.status !== 'cancelled') record.loadedModels = await sampleLoadedModels(x, clock);
-      runs.push(record);
       writer.addRun(record);
+      acc.add(record);
+      tally(measured, record);
+      done++;
       if (record.status === 'failed') log.warn(`run ${p.index} (${p.variant}) failed: ${record.error}`);
       emit({
         type: 'run-finished', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), status: record.status, valid: record.valid,
         ...(record.invalidReason ? { invalidReason: record.invalidReason } : {}), ...(record.error ? { error: record.error } : {}),
-        wallMs: record.wallMs, done: runs.length, planned: plan.length, etaMs: etaMs(clock.now() - t0, runs.length, plan.length, x.cooldownMs),
+        wallMs: record.wallMs, done, planned: plan.length, etaMs: etaMs(clock.now() - t0, done, plan.length, x.cooldownMs),
         ...(record.agents ? { agents: record.agents.map((a) => ({ name: a.name, startOffsetMs: a.startOffsetMs, wallMs: a.wallMs, status: a.status })) } : {}),
         ...(record.multiAgent ? { multiAgent: record.multiAgent } : {}),
       });
@@ -146,10 +160,10 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     batcher.dispose();
     gpu?.stop();
   }
-  const summary = buildSummary(runs, { kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed });
-  const status = finalStatus(cancelled, runs);
+  const summary = acc.finish();
+  const status = finalStatus(cancelled, measured);
   writer.finish(status, summary, summaryCsv(summary));
-  log.info(`${writer.id}: ${status} (${runs.length}/${plan.length} runs)`);
+  log.info(`${writer.id}: ${status} (${done}/${plan.length} runs)`);
   emit({ type: 'experiment-finished', trId: writer.id, trDir: writer.dir, status, counts: writer.meta.counts, summary });
-  return { trId: writer.id, trDir: writer.dir, status, meta: writer.meta, runs };
+  return { trId: writer.id, trDir: writer.dir, status, meta: writer.meta };
 }

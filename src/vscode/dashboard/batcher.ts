@@ -43,6 +43,9 @@ export class LiveStamper {
       le.call = call;
     } else if (e.type === 'call-finished') {
       le.call = this.last.get(streamKey(e))?.call ?? 0;
+    } else if (e.type === 'run-finished') {
+      // The run's streams are over (stream keys start with the run number): the map stays bounded.
+      for (const key of this.last.keys()) if (key.startsWith(`${e.run}/`)) this.last.delete(key);
     }
     return le;
   }

@@ -79,6 +79,7 @@ export function makeMultiAgentKind(reportsDir: string): KindExecutor {
       return base;
     }
     const soloHere = x.sequentialBaseline ? (solo.get(key) ?? new Map<string, SoloMeasure>()) : null;
+    solo.delete(key); // used once: the map stays bounded however many repetitions
     return { ...base, multiAgent: multiAgentMetrics(agents, wallMs, soloHere, x.contention) };
   };
 }
