@@ -2,10 +2,12 @@
 // It is the ground truth for measuring the harness, not a model; its models say so (format "paced").
 //
 // Schedule of one request (t = the moment it holds a slot; n tokens, rate r tok/s, ttft T ms):
-//   token i (0-based) is written at t + T + i·1000/r;  the done line at t + T + n·1000/r.
-//   prompt_eval_duration = T;  eval_count = n;  eval_duration = n/r s  (so eval_count/eval_duration = r exactly);
+//   token i (0-based) is written at t + T + i·1000/r;  the done line at once after the last token
+//   (t + T + (n−1)·1000/r), as Ollama sends it.
+//   prompt_eval_duration = T;  eval_count = n;  eval_duration = (n−1)/r s: the Go runner times first token →
+//   last token, so eval_count/eval_duration = r·n/(n−1) (what `ollama run --verbose` prints), 0 for n ≤ 1;
 //   load_duration = loadMs on a cold request, else 0 (absent, like Ollama's omitempty);
-//   total_duration = request arrival → slot held (measured: parsing, load, waiting) + T + n/r s.
+//   total_duration = request arrival → slot held (measured: parsing, load, waiting) + T + (n−1)/r s.
 // Client view: TTFT = T (+ load + slot wait), every inter-token gap = 1000/r ms.
 import { createHash } from 'node:crypto';
 import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner } from '../server/backend';
@@ -25,6 +27,11 @@ export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options']): 
   const planned = o.paced_tokens !== undefined && o.paced_tokens >= 0 ? o.paced_tokens : cfg.tokens;
   const limit = o.num_predict !== undefined && o.num_predict >= 0 ? o.num_predict : Number.POSITIVE_INFINITY;
   return { ttftMs, tps, tokens: Math.min(planned, limit), truncated: limit < planned };
+}
+
+/** eval_duration of n paced tokens: the n−1 intervals between the first and the last (0 for n ≤ 1). */
+export function pacedEvalNs(tokens: number, tps: number): number {
+  return Math.round((Math.max(0, tokens - 1) / tps) * 1e9);
 }
 
 /** Deterministic text: the same prompt and seed give the same words. */
@@ -53,13 +60,13 @@ class PacedRunner implements Runner {
       await req.onToken(pacedToken(req.prompt, seed, i));
       context.push(i);
     }
-    await sleepUntil(start + s.ttftMs + s.tokens * interval, req.signal);
+    if (s.tokens === 0) await sleepUntil(start + s.ttftMs, req.signal);
     return {
       doneReason: s.truncated ? 'length' : 'stop',
       promptEvalCount: pacedPromptTokens(req.prompt),
       promptEvalNs: Math.round(s.ttftMs * 1e6),
       evalCount: s.tokens,
-      evalNs: Math.round((s.tokens / s.tps) * 1e9),
+      evalNs: pacedEvalNs(s.tokens, s.tps),
       context,
       scheduled: true,
     };

@@ -16,34 +16,44 @@ describe('engine paced mode (HTTP)', function () {
   after(async () => { await e?.stop(); });
 
   it('client TTFT and token gaps follow the schedule; durations are exactly the schedule', async () => {
+    // Schedule: T = 80 ms, r = 50 tok/s (interval 1000/r = 20 ms), n = 10 tokens.
+    const T = 80;
+    const r = 50;
+    const n = 10;
+    const interval = 1000 / r;
     await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: '' }); // load first: measure warm requests
     const ttfts: number[] = [];
     const gaps: number[] = [];
+    const doneAfterLast: number[] = [];
     for (let k = 0; k < 3; k++) {
-      const r = await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: 'one two three', options: { seed: 4 } });
-      assert.equal(r.status, 200);
-      assert.equal(r.contentType, 'application/x-ndjson');
-      const { content, final } = split(r);
-      assert.equal(content.length, 10);
+      const res = await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: 'one two three', options: { seed: 4 } });
+      assert.equal(res.status, 200);
+      assert.equal(res.contentType, 'application/x-ndjson');
+      const { content, final } = split(res);
+      assert.equal(content.length, n);
       ttfts.push(content[0].at);
       for (let i = 1; i < content.length; i++) gaps.push(content[i].at - content[i - 1].at);
       assert.ok(final);
-      assert.equal(final.prompt_eval_duration, 80_000_000);
-      assert.equal(final.eval_count, 10);
-      assert.equal(final.eval_duration, 200_000_000, 'eval_duration = tokens / rate');
+      assert.equal(final.prompt_eval_duration, T * 1e6);
+      assert.equal(final.eval_count, n);
+      assert.equal(final.eval_duration, ((n - 1) / r) * 1e9, 'eval_duration = (n−1)/r: first token → last token, as the Go runner');
       assert.equal(final.load_duration, undefined, 'a warm paced load is 0, and Ollama omits zero fields');
       assert.equal(final.prompt_eval_count, 5, 'words of the templated prompt: <|user|> one two three <|assistant|>');
       assert.equal(final.done_reason, 'stop');
       const total = final.total_duration as number;
-      assert.ok(total >= 280_000_000 && total < 300_000_000, `total ${total} = arrival→slot (measured) + prompt + eval`);
-      // The done line comes one token interval after the last token: never before T + n/r.
-      assert.ok(r.lines.at(-1)!.at >= 279.5, `done at ${r.lines.at(-1)!.at} ms, scheduled 280 ms`);
+      const scheduled = (T + (n - 1) * interval) * 1e6;
+      assert.ok(total >= scheduled && total < scheduled + 20e6, `total ${total} = arrival→slot (measured) + T + (n−1)/r`);
+      // The done line follows the last token at once, never a token interval later.
+      const last = content.at(-1)!.at;
+      assert.ok(last >= T + (n - 1) * interval - 0.5, `last token at ${last} ms, scheduled ${T + (n - 1) * interval} ms`);
+      doneAfterLast.push(res.lines.at(-1)!.at - last);
     }
     const ttft = median(ttfts);
     const gap = median(gaps);
     // Never early; late only by the machine's noise (2 shared cores), so the upper bound is generous.
-    assert.ok(ttft >= 79.5 && ttft < 130, `client TTFT ${ttft.toFixed(2)} ms for a scheduled 80 ms`);
-    assert.ok(gap > 17 && gap < 25, `median gap ${gap.toFixed(2)} ms for 50 tok/s`);
+    assert.ok(ttft >= T - 0.5 && ttft < T + 50, `client TTFT ${ttft.toFixed(2)} ms for a scheduled ${T} ms`);
+    assert.ok(gap > interval - 3 && gap < interval + 5, `median gap ${gap.toFixed(2)} ms for ${r} tok/s`);
+    assert.ok(median(doneAfterLast) < interval / 2, `done line ${median(doneAfterLast).toFixed(2)} ms after the last token (an interval is ${interval} ms)`);
   });
 
   it('per-request paced_* options and num_predict change the schedule', async () => {
@@ -54,7 +64,7 @@ describe('engine paced mode (HTTP)', function () {
     assert.deepEqual(Object.keys(content[0].obj.message as object), ['role', 'content']);
     assert.equal(final?.done_reason, 'length');
     assert.equal(final?.prompt_eval_duration, 10_000_000);
-    assert.equal(final?.eval_duration, 20_000_000);
+    assert.equal(final?.eval_duration, ((4 - 1) / 200) * 1e9, 'num_predict 4 at 200 tok/s: (n−1)/r');
     assert.equal(final?.context, undefined, 'chat has no context');
   });
 
@@ -79,10 +89,10 @@ describe('engine paced mode (HTTP)', function () {
     const f1 = split(first).final!;
     const f2 = split(second).final!;
     assert.equal(f2.prompt_eval_duration, 100_000_000);
-    assert.equal(f2.eval_duration, 100_000_000);
+    assert.equal(f2.eval_duration, ((5 - 1) / 50) * 1e9);
     assert.equal(f2.load_duration, undefined, 'waiting for a slot is not load time');
-    // The second arrived while the first (200 ms of schedule) ran: it waited for the rest of it.
-    const waitedNs = (f2.total_duration as number) - 200_000_000;
+    // The second arrived while the first (T + (n−1)/r = 100 + 80 = 180 ms of schedule) ran: it waited for the rest of it.
+    const waitedNs = (f2.total_duration as number) - 180_000_000;
     assert.ok(waitedNs > 40_000_000 && waitedNs <= (f1.total_duration as number), `second waited ${waitedNs / 1e6} ms`);
     assert.ok((await e.stats()).rejectedBusy >= 1);
   });
