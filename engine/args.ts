@@ -7,7 +7,7 @@ import { validateConfig, type EngineConfigPatch } from './config';
 export const ENGINE_USAGE = `usage: engine.mjs [options]
   --port N              0 = a free port (default 0)          --host H        (default 127.0.0.1)
   --parallel N          slots per model, like OLLAMA_NUM_PARALLEL (default 1)
-  --max-queue N         waiting requests before 503 (default 512)
+  --max-queue N         requests queued behind a model load before 503, like OLLAMA_MAX_QUEUE (default 512)
   --mode M              llama | paced | fault (default llama)
   --model M             tiny | mid (default tiny)            --models a,b    served names
   --eos-bias X          EOS logit bias of the generated model (-20 never stops; 0..1 stops naturally)

@@ -15,24 +15,44 @@ export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Go's time.ParseDuration subset: "10m", "1h30m", "-1m", "0", "1.5s". */
-export function parseGoDuration(s: string): number {
-  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
-  if (s === '0' || s === '+0' || s === '-0') return 0;
-  if (!m) throw new HttpError(400, `time: invalid duration "${s}"`);
-  const sign = s.startsWith('-') ? -1 : 1;
+/** Go's time.ParseDuration, with its error texts: "10m", "1h30m", "-1m", "0", "1.5s"; "300" has no unit. */
+export function parseGoDuration(orig: string): number {
+  const invalid = (): never => { throw new HttpError(400, `time: invalid duration ${JSON.stringify(orig)}`); };
+  let s = orig;
+  let sign = 1;
+  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
+    if (s[0] === '-') sign = -1;
+    s = s.slice(1);
+  }
+  if (s === '0') return 0;
+  if (s === '') invalid();
   let ms = 0;
-  for (const part of s.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) ms += Number(part[1]) * UNIT_MS[part[2]];
+  while (s !== '') {
+    if (!/^[0-9.]/.test(s)) invalid();
+    const num = /^(\d*)(?:\.(\d*))?/.exec(s)!;
+    if (num[1] === '' && (num[2] ?? '') === '') invalid();
+    s = s.slice(num[0].length);
+    const unit = /^[^0-9.]*/.exec(s)![0];
+    if (unit === '') throw new HttpError(400, `time: missing unit in duration ${JSON.stringify(orig)}`);
+    const per = UNIT_MS[unit];
+    if (per === undefined) throw new HttpError(400, `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`);
+    s = s.slice(unit.length);
+    ms += Number(`${num[1] || '0'}.${num[2] ?? ''}0`) * per;
+  }
   return sign * ms;
 }
 
-/** keep_alive: number = seconds, string = Go duration (or digits = seconds); negative = forever. undefined = not sent. */
+/**
+ * keep_alive as Ollama's api.Duration decodes it: a number is whole seconds (Go truncates with int()), a
+ * string goes through time.ParseDuration (so "300" without a unit is a 400 for the whole request),
+ * negative = forever. undefined = not sent.
+ */
 export function parseKeepAlive(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   let ms: number;
-  if (typeof v === 'number') ms = v * 1000;
-  else if (typeof v === 'string') ms = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : parseGoDuration(v);
-  else throw new HttpError(400, `Unsupported type: '${typeof v}'`);
+  if (typeof v === 'number') ms = v < 0 ? -1 : Math.trunc(v) * 1000;
+  else if (typeof v === 'string') ms = parseGoDuration(v);
+  else throw new HttpError(400, `Unsupported type: '${Array.isArray(v) ? '[]interface {}' : typeof v === 'boolean' ? 'bool' : 'map[string]interface {}'}'`);
   return ms < 0 ? FOREVER_MS : ms;
 }
 
@@ -43,7 +63,7 @@ const OPTION_TYPES: Record<string, OptionType> = {
   repeat_last_n: 'integer', paced_tokens: 'integer',
   top_p: 'float', min_p: 'float', typical_p: 'float', temperature: 'float', repeat_penalty: 'float',
   presence_penalty: 'float', frequency_penalty: 'float', paced_ttft_ms: 'float', paced_tps: 'float',
-  use_mmap: 'boolean', numa: 'boolean', low_vram: 'boolean', f16_kv: 'boolean', penalize_newline: 'boolean',
+  use_mmap: 'boolean', use_mlock: 'boolean', numa: 'boolean', low_vram: 'boolean', f16_kv: 'boolean', penalize_newline: 'boolean',
   stop: 'strings',
 };
 
@@ -80,8 +100,12 @@ export function parseOptions(v: unknown): RequestOptions {
   return out;
 }
 
-/** Runner (load-time) options: a change reloads the model. num_gpu < 0 (auto) matches any runner. */
-export interface RunnerOptions { num_ctx: number; num_batch: number; num_gpu: number; num_thread: number; use_mmap: boolean }
+/**
+ * Runner (load-time) options: a change reloads the model, as Ollama's needsReload (server/sched.go) compares
+ * api.Runner. num_gpu < 0 (auto) matches any runner. use_mlock and low_vram are not load-time options any
+ * more (Ollama ignores them with a warning), so they never reload.
+ */
+export interface RunnerOptions { num_ctx: number; num_batch: number; num_gpu: number; main_gpu: number; num_thread: number; use_mmap: boolean; draft_num_predict: number }
 
 export const DEFAULT_NUM_CTX = 4096;
 
@@ -90,14 +114,17 @@ export function runnerOptions(o: RequestOptions): RunnerOptions {
     num_ctx: o.num_ctx !== undefined && o.num_ctx > 0 ? o.num_ctx : DEFAULT_NUM_CTX,
     num_batch: o.num_batch !== undefined && o.num_batch > 0 ? o.num_batch : 512,
     num_gpu: o.num_gpu ?? -1,
+    main_gpu: typeof o.main_gpu === 'number' ? o.main_gpu : 0,
     num_thread: o.num_thread ?? 0,
     use_mmap: o.use_mmap ?? true,
+    draft_num_predict: typeof o.draft_num_predict === 'number' ? o.draft_num_predict : 0,
   };
 }
 
 export function sameRunner(loaded: RunnerOptions, want: RunnerOptions): boolean {
   return loaded.num_ctx === want.num_ctx && loaded.num_batch === want.num_batch && loaded.num_thread === want.num_thread
-    && loaded.use_mmap === want.use_mmap && (want.num_gpu < 0 || loaded.num_gpu === want.num_gpu);
+    && loaded.use_mmap === want.use_mmap && (want.num_gpu < 0 || loaded.num_gpu === want.num_gpu)
+    && loaded.main_gpu === want.main_gpu && loaded.draft_num_predict === want.draft_num_predict;
 }
 
 /** RFC 3339 with microseconds, like Go's time.Time JSON. */

@@ -2,7 +2,7 @@
 // explicit unload, and the per-model slots. Mirrors the parts of Ollama's scheduler the product observes.
 import type { Backend, ModelEntry, Runner } from './backend';
 import { sleep } from './backend';
-import { FOREVER_MS, DEFAULT_KEEP_ALIVE_MS, HttpError, sameRunner, type RunnerOptions } from './protocol';
+import { BUSY_MESSAGE, FOREVER_MS, DEFAULT_KEEP_ALIVE_MS, HttpError, sameRunner, type RunnerOptions } from './protocol';
 import { Slots, type WaitQueue } from './slots';
 
 export interface LoadedModel {
@@ -31,9 +31,24 @@ export class Scheduler {
   constructor(private readonly backend: Backend, private readonly parallel: number, private readonly queue: WaitQueue,
     private readonly log: (msg: string) => void) {}
 
-  /** The runner for a request, loading (or reloading) it first; the time spent here is load_duration. */
+  /**
+   * The runner for a request, loading (or reloading) it first; the time spent here is load_duration.
+   * Requests queue here behind a load or reload of their model, like Ollama's pending queue: when
+   * maxQueue are already waiting, one more gets 503 at once.
+   */
   acquire(entry: ModelEntry, opts: RunnerOptions, keepAliveMs: number | undefined, signal: AbortSignal): Promise<{ model: LoadedModel; cold: boolean }> {
-    return this.withLock(entry.name, async () => {
+    if (this.queue.pending >= this.queue.maxQueue) {
+      this.queue.rejected++;
+      return Promise.reject(new HttpError(503, BUSY_MESSAGE));
+    }
+    this.queue.pending++;
+    let counted = true;
+    const leave = (): void => {
+      if (counted) this.queue.pending--;
+      counted = false;
+    };
+    const result = this.withLock(entry.name, async () => {
+      leave();
       let m = this.loaded.get(entry.name);
       if (m && !sameRunner(m.opts, opts)) {
         this.log(`reloading ${entry.name}: runner options changed`);
@@ -59,6 +74,9 @@ export class Scheduler {
       m.refCount++;
       return { model: m, cold };
     });
+    // A request that never reached the front (its client went away first) leaves the queue too.
+    void result.then(leave, leave);
+    return result;
   }
 
   /** A request finished with the model: start its keep_alive clock when it is idle. */

@@ -1,9 +1,16 @@
-// Parallel slots of one loaded model (like OLLAMA_NUM_PARALLEL) and the server-wide bound on waiters.
-import { BUSY_MESSAGE, HttpError } from './protocol';
+// Parallel slots of one loaded model (like OLLAMA_NUM_PARALLEL) and the server-wide counters of waiters.
+import { HttpError } from './protocol';
 
-/** Counts requests waiting for a slot across every model; over maxQueue a new waiter gets 503. */
+/**
+ * Server-wide waiting counters. As in Ollama (server/sched.go), only the scheduler's pending queue is
+ * bounded (OLLAMA_MAX_QUEUE = maxQueue): requests waiting behind a model load or reload; one more gets 503.
+ * Requests waiting for a slot of a loaded model wait without limit (Ollama's runner semaphore).
+ */
 export class WaitQueue {
+  /** Requests waiting for a slot now. */
   waiting = 0;
+  /** Requests waiting in the scheduler (behind a load or reload of their model) now. */
+  pending = 0;
   rejected = 0;
   constructor(public maxQueue: number) {}
 }
@@ -22,16 +29,12 @@ export class Slots {
     return this.busy;
   }
 
-  /** A free slot now, or wait in line; 503 when the line is full; 499 when the client goes away. */
+  /** A free slot now, or wait in line (no limit, like Ollama's runner semaphore); 499 when the client goes away. */
   acquire(signal: AbortSignal): Promise<number> {
     const slot = this.free.pop();
     if (slot !== undefined) {
       this.busy++;
       return Promise.resolve(slot);
-    }
-    if (this.queue.waiting >= this.queue.maxQueue) {
-      this.queue.rejected++;
-      return Promise.reject(new HttpError(503, BUSY_MESSAGE));
     }
     this.queue.waiting++;
     return new Promise((resolve, reject) => {

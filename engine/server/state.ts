@@ -13,8 +13,11 @@ export interface EngineStats {
   /** generate/chat requests received. */
   inference: number;
   inFlight: number;
-  /** Requests waiting for a slot now. */
+  /** Requests waiting for a slot now (no limit, as in Ollama). */
   waiting: number;
+  /** Requests queued in the scheduler behind a model load or reload now (bounded by maxQueue). */
+  pending: number;
+  /** 503 answers because the scheduler queue was full. */
   rejectedBusy: number;
   faultsInjected: number;
   faultsByKind: Partial<Record<FaultKind, number>>;
@@ -83,6 +86,7 @@ export class EngineState {
       inference: this.inference,
       inFlight: this.inFlight,
       waiting: this.queue.waiting,
+      pending: this.queue.pending,
       rejectedBusy: this.queue.rejected,
       faultsInjected: Object.values(this.faultsByKind).reduce((a, b) => a + (b ?? 0), 0),
       faultsByKind: { ...this.faultsByKind },

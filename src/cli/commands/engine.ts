@@ -59,7 +59,7 @@ export function registerEngineCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (0 = a free port)', '11434')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--parallel <n>', 'parallel requests per model, like OLLAMA_NUM_PARALLEL (default 1)')
-    .option('--max-queue <n>', 'requests waiting for a slot before 503 busy (default 512)')
+    .option('--max-queue <n>', 'requests queued behind a model load before 503 busy, like OLLAMA_MAX_QUEUE (default 512)')
     .addOption(new Option('--mode <mode>', 'llama (real inference), paced (exact token schedule) or fault (injected failures)').choices(['llama', 'paced', 'fault']))
     .addOption(new Option('--model <m>', 'generated model served by default').choices(['tiny', 'mid']))
     .option('--models <names>', 'comma-separated served model names (default: <model>:latest)')

@@ -36,9 +36,16 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 export function meanAndVariance(values: ArrayLike<number>): { mean: number; variance: number | null } {
   const n = values.length;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    sum += values[i];
+    if (values[i] !== values[0]) same = false;
+  }
+  // Identical values: the mean is that value and the spread is exactly 0 (sum / n can be off by one ulp,
+  // which would turn "no variation" into a spurious 1e-14 spread and a meaningless test).
+  const mean = same && n > 0 ? values[0] : sum / n;
   if (n < 2) return { mean, variance: null };
+  if (same) return { mean, variance: 0 };
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const d = values[i] - mean;

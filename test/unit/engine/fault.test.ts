@@ -1,47 +1,10 @@
 // Fault mode: every kind observed at the HTTP/TCP level (raw fetch and sockets, no client library).
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { INJECTED_500, INJECTED_MIDSTREAM, MALFORMED_LINE } from '../../../engine/fault/plan';
-import { ensureEngineBundle, postLines, split } from './helpers';
+import { ensureEngineBundle, postLines, rawPost, split } from './helpers';
 
 const BUSY = 'server busy, please try again.  maximum pending requests exceeded';
-
-interface RawExchange { chunks: { at: number; data: Buffer }[]; error: string | null; body: string; head: string }
-
-/** One HTTP/1.1 request over a bare socket: every TCP read time-stamped, resets visible as errors. */
-function rawPost(port: number, path: string, body: unknown): Promise<RawExchange> {
-  return new Promise((resolve) => {
-    const payload = JSON.stringify(body);
-    const t0 = performance.now();
-    const chunks: { at: number; data: Buffer }[] = [];
-    let error: string | null = null;
-    const s = connect(port, '127.0.0.1', () => {
-      s.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
-    });
-    s.on('data', (d: Buffer) => chunks.push({ at: performance.now() - t0, data: d }));
-    s.on('error', (e: NodeJS.ErrnoException) => { error = e.code ?? e.message; });
-    s.on('close', () => {
-      const all = Buffer.concat(chunks.map((c) => c.data)).toString('utf8');
-      const sep = all.indexOf('\r\n\r\n');
-      resolve({ chunks, error, head: all.slice(0, sep), body: dechunk(all.slice(sep + 4)) });
-    });
-  });
-}
-
-/** Undo HTTP chunked transfer encoding. */
-function dechunk(s: string): string {
-  let out = '';
-  let rest = Buffer.from(s, 'utf8');
-  for (;;) {
-    const nl = rest.indexOf('\r\n');
-    if (nl < 0) return out;
-    const size = parseInt(rest.subarray(0, nl).toString(), 16);
-    if (!(size > 0)) return out;
-    out += rest.subarray(nl + 2, nl + 2 + size).toString('utf8');
-    rest = rest.subarray(nl + 2 + size + 2);
-  }
-}
 
 const GEN = { model: 'tiny', prompt: 'fault please', options: { paced_ttft_ms: 5, paced_tps: 500, paced_tokens: 6 } };
 

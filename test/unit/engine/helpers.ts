@@ -1,6 +1,7 @@
 // Shared by the engine suites: the engine bundle must exist; raw NDJSON reading with arrival times.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 
 /** The suites spawn dist/engine.mjs; build it once if it is missing (test-all builds first anyway). */
@@ -68,4 +69,40 @@ export function median(xs: number[]): number {
 /** The content lines (done:false) and the final line of a stream. */
 export function split(r: RawResult): { content: Line[]; final: Record<string, unknown> | undefined } {
   return { content: r.lines.filter((l) => l.obj.done === false), final: r.lines.find((l) => l.obj.done === true)?.obj };
+}
+
+export interface RawExchange { chunks: { at: number; data: Buffer }[]; error: string | null; body: string; head: string }
+
+/** One HTTP/1.1 request over a bare socket: every TCP read time-stamped, resets visible as errors. */
+export function rawPost(port: number, path: string, body: unknown): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const payload = JSON.stringify(body);
+    const t0 = performance.now();
+    const chunks: { at: number; data: Buffer }[] = [];
+    let error: string | null = null;
+    const s = connect(port, '127.0.0.1', () => {
+      s.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`);
+    });
+    s.on('data', (d: Buffer) => chunks.push({ at: performance.now() - t0, data: d }));
+    s.on('error', (e: NodeJS.ErrnoException) => { error = e.code ?? e.message; });
+    s.on('close', () => {
+      const all = Buffer.concat(chunks.map((c) => c.data)).toString('utf8');
+      const sep = all.indexOf('\r\n\r\n');
+      resolve({ chunks, error, head: all.slice(0, sep), body: dechunk(all.slice(sep + 4)) });
+    });
+  });
+}
+
+/** Undo HTTP chunked transfer encoding. */
+function dechunk(s: string): string {
+  let out = '';
+  let rest = Buffer.from(s, 'utf8');
+  for (;;) {
+    const nl = rest.indexOf('\r\n');
+    if (nl < 0) return out;
+    const size = parseInt(rest.subarray(0, nl).toString(), 16);
+    if (!(size > 0)) return out;
+    out += rest.subarray(nl + 2, nl + 2 + size).toString('utf8');
+    rest = rest.subarray(nl + 2 + size + 2);
+  }
 }

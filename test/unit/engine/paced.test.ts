@@ -2,7 +2,7 @@
 // slots and the bounded queue, keep_alive, the test-only control routes.
 import assert from 'node:assert/strict';
 import { startEngine, type EngineHandle } from '../../../engine/api';
-import { ensureEngineBundle, median, postLines, split } from './helpers';
+import { ensureEngineBundle, median, postLines, rawPost, split } from './helpers';
 
 const BUSY = 'server busy, please try again.  maximum pending requests exceeded';
 
@@ -77,24 +77,63 @@ describe('engine paced mode (HTTP)', function () {
     assert.equal((a.lines[0].obj.response as string).split(' ').length, 10);
   });
 
-  it('one slot, queue of one: the second waits (only total_duration shows it), the third gets 503', async () => {
+  it('one slot: slot waiters queue without limit (only total_duration shows the wait), even past maxQueue', async () => {
+    // Schedule per request: T = 100 ms, n = 5 at 50 tok/s → T + (n−1)/r = 180 ms of slot time.
     const body = { model: 'tiny', prompt: 'q', options: { paced_ttft_ms: 100, paced_tps: 50, paced_tokens: 5 } };
+    await postLines(`${e.url}/api/generate`, { model: 'tiny', prompt: '' }); // loaded: no request needs the scheduler queue
+    const rejectedBefore = (await e.stats()).rejectedBusy;
     const results = await Promise.all([0, 30, 60].map(async (delay) => {
       await new Promise((r) => setTimeout(r, delay));
       return postLines(`${e.url}/api/generate`, body);
     }));
-    const [first, second, third] = results;
-    assert.equal(third.status, 503);
-    assert.deepEqual(third.lines[0].obj, { error: BUSY });
-    const f1 = split(first).final!;
-    const f2 = split(second).final!;
-    assert.equal(f2.prompt_eval_duration, 100_000_000);
-    assert.equal(f2.eval_duration, ((5 - 1) / 50) * 1e9);
-    assert.equal(f2.load_duration, undefined, 'waiting for a slot is not load time');
-    // The second arrived while the first (T + (n−1)/r = 100 + 80 = 180 ms of schedule) ran: it waited for the rest of it.
-    const waitedNs = (f2.total_duration as number) - 180_000_000;
-    assert.ok(waitedNs > 40_000_000 && waitedNs <= (f1.total_duration as number), `second waited ${waitedNs / 1e6} ms`);
-    assert.ok((await e.stats()).rejectedBusy >= 1);
+    assert.deepEqual(results.map((r) => r.status), [200, 200, 200], 'maxQueue 1 bounds the load queue, not slot waiters');
+    const finals = results.map((r) => split(r).final!);
+    for (const f of finals.slice(1)) {
+      assert.equal(f.prompt_eval_duration, 100_000_000);
+      assert.equal(f.eval_duration, ((5 - 1) / 50) * 1e9);
+      assert.equal(f.load_duration, undefined, 'waiting for a slot is not load time');
+    }
+    // The second arrived 30 ms after the first (180 ms of schedule): it waited ≈ 150 ms; the third ≈ 300 ms.
+    const waited = finals.map((f) => ((f.total_duration as number) - 180_000_000) / 1e6);
+    assert.ok(waited[1] > 100 && waited[1] < 200, `second waited ${waited[1]} ms`);
+    assert.ok(waited[2] > 250 && waited[2] < 400, `third waited ${waited[2]} ms`);
+    assert.equal((await e.stats()).rejectedBusy, rejectedBefore);
+  });
+
+  it('503 only when the load queue is full: requests behind a model load beyond maxQueue', async () => {
+    await postLines(`${e.url}/api/generate`, { model: 'tiny', keep_alive: 0 }); // unloaded: the next request loads
+    await e.configure({ paced: { loadMs: 300 } });
+    try {
+      const body = { model: 'tiny', prompt: 'behind a load', options: { paced_ttft_ms: 0, paced_tokens: 2 } };
+      // The first loads (it is out of the queue, as in Ollama's scheduler loop), the second waits in the
+      // queue of one, the third finds it full.
+      const results = await Promise.all([0, 40, 80].map(async (delay) => {
+        await new Promise((r) => setTimeout(r, delay));
+        return postLines(`${e.url}/api/generate`, body);
+      }));
+      assert.deepEqual(results.map((r) => r.status), [200, 200, 503]);
+      assert.deepEqual(results[2].lines[0].obj, { error: BUSY });
+      const s = await e.stats();
+      assert.equal(s.pending, 0);
+      assert.ok(s.rejectedBusy >= 1);
+    } finally {
+      await e.configure({ paced: { loadMs: 0 } });
+    }
+  });
+
+  it('nothing arrives before the first token: status and headers come with the first chunk', async () => {
+    await postLines(`${e.url}/api/generate`, { model: 'tiny', keep_alive: 0 });
+    await e.configure({ paced: { loadMs: 150 } });
+    try {
+      const r = await rawPost(e.port, '/api/generate', { model: 'tiny', prompt: 'silent', options: { paced_ttft_ms: 200, paced_tokens: 2 } });
+      const first = r.chunks[0];
+      assert.ok(first.at >= 350 - 0.5, `first byte at ${first.at.toFixed(1)} ms: load 150 + prefill 200 before any byte`);
+      const text = first.data.toString('utf8');
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(text, /"done":false/, 'the status line travels with the first token');
+    } finally {
+      await e.configure({ paced: { loadMs: 0 } });
+    }
   });
 
   it('keep_alive: load and unload forms, expiry timer, forever, /api/ps', async () => {
@@ -119,6 +158,29 @@ describe('engine paced mode (HTTP)', function () {
     assert.equal(unload.lines[0].obj.done_reason, 'unload');
     ps = (await (await fetch(`${e.url}/api/ps`)).json()) as typeof ps;
     assert.deepEqual(ps.models, []);
+  });
+
+  it('keep_alive: a unit-less string is 400 for the request (Go\'s ParseDuration); after expiry the next request reloads', async () => {
+    const bad = await postLines(`${e.url}/api/chat`, { model: 'tiny', messages: [{ role: 'user', content: 'x' }], keep_alive: '300' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.lines[0].obj, { error: 'time: missing unit in duration "300"' });
+    const loadsBefore = (await e.stats()).loads;
+    await e.configure({ paced: { loadMs: 60 } });
+    try {
+      const body = { model: 'tiny', prompt: 'expire me', keep_alive: '300ms', options: { paced_ttft_ms: 0, paced_tokens: 2 } };
+      await postLines(`${e.url}/api/generate`, { model: 'tiny', keep_alive: 0 }); // start unloaded
+      const first = split(await postLines(`${e.url}/api/generate`, body)).final!;
+      const warm = split(await postLines(`${e.url}/api/generate`, body)).final!;
+      await new Promise((r) => setTimeout(r, 600));
+      const expired = split(await postLines(`${e.url}/api/generate`, body)).final!;
+      assert.equal(first.load_duration, 60e6, 'cold: the scheduled load');
+      assert.equal(warm.load_duration, undefined, 'within keep_alive: no load');
+      assert.equal(expired.load_duration, 60e6, 'after keep_alive expired the model was loaded again');
+      assert.equal((await e.stats()).loads - loadsBefore, 2);
+    } finally {
+      await postLines(`${e.url}/api/generate`, { model: 'tiny', keep_alive: 0 });
+      await e.configure({ paced: { loadMs: 0 } });
+    }
   });
 
   it('a cold request reports the scheduled load time exactly', async () => {

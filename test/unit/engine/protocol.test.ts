@@ -12,18 +12,27 @@ import { isChimeraError } from '../../../src/core/errors';
 describe('engine protocol', () => {
   describe('keep_alive', () => {
     const cases: [unknown, number | undefined][] = [
-      [undefined, undefined], [null, undefined], [0, 0], [30, 30_000], [1.5, 1500], [-1, Infinity],
-      ['10m', 600_000], ['1h30m', 5_400_000], ['500ms', 500], ['-1m', Infinity], ['0', 0], ['45', 45_000], ['2.5s', 2500],
+      [undefined, undefined], [null, undefined], [0, 0], [30, 30_000], [1.9, 1000], [-1, Infinity], [-0.5, Infinity],
+      ['10m', 600_000], ['1h30m', 5_400_000], ['500ms', 500], ['-1m', Infinity], ['-1s', Infinity], ['0', 0], ['-0', 0], ['2.5s', 2500],
+      ['300s', 300_000], ['.5s', 500], ['1.s', 1000], ['+5m', 300_000],
     ];
     for (const [input, want] of cases) {
-      it(`${JSON.stringify(input)} → ${want}`, () => assert.equal(parseKeepAlive(input), want));
+      it(`${JSON.stringify(input)} → ${want} (a number is whole seconds: Go's int())`, () => assert.equal(parseKeepAlive(input), want));
     }
-    for (const bad of ['soon', '10x', '']) {
-      it(`rejects ${JSON.stringify(bad)} with Go's message`, () => {
-        assert.throws(() => parseKeepAlive(bad), (e: unknown) => e instanceof HttpError && e.status === 400 && e.message === `time: invalid duration "${bad}"`);
+    // Go's time.ParseDuration texts: Ollama answers them as the request's 400 error.
+    const bad: [string, string][] = [
+      ['300', 'time: missing unit in duration "300"'], ['45', 'time: missing unit in duration "45"'], ['1.5', 'time: missing unit in duration "1.5"'],
+      ['soon', 'time: invalid duration "soon"'], ['', 'time: invalid duration ""'], ['.s', 'time: invalid duration ".s"'],
+      ['10x', 'time: unknown unit "x" in duration "10x"'], ['5 m', 'time: unknown unit " m" in duration "5 m"'],
+    ];
+    for (const [input, msg] of bad) {
+      it(`rejects ${JSON.stringify(input)}: ${msg}`, () => {
+        assert.throws(() => parseKeepAlive(input), (e: unknown) => e instanceof HttpError && e.status === 400 && e.message === msg);
       });
     }
-    it('rejects a non-string non-number', () => assert.throws(() => parseKeepAlive(true), (e: unknown) => e instanceof HttpError && e.status === 400));
+    it('rejects a non-string non-number with the Go type name', () => {
+      assert.throws(() => parseKeepAlive(true), (e: unknown) => e instanceof HttpError && e.status === 400 && e.message === "Unsupported type: 'bool'");
+    });
   });
 
   describe('options', () => {
@@ -43,12 +52,17 @@ describe('engine protocol', () => {
     }
     it('runner options: defaults, and which changes force a reload', () => {
       const base = runnerOptions({});
-      assert.deepEqual(base, { num_ctx: 4096, num_batch: 512, num_gpu: -1, num_thread: 0, use_mmap: true });
+      assert.deepEqual(base, { num_ctx: 4096, num_batch: 512, num_gpu: -1, main_gpu: 0, num_thread: 0, use_mmap: true, draft_num_predict: 0 });
       assert.equal(sameRunner(base, runnerOptions({ temperature: 0.1, seed: 3 })), true);
       assert.equal(sameRunner(base, runnerOptions({ num_ctx: 1024 })), false);
       assert.equal(sameRunner(base, runnerOptions({ num_batch: 64 })), false);
       assert.equal(sameRunner({ ...base, num_gpu: 0 }, runnerOptions({})), true, 'num_gpu -1 (auto) matches any runner');
       assert.equal(sameRunner(base, runnerOptions({ num_gpu: 0 })), false);
+      // Ollama's needsReload compares api.Runner: main_gpu and draft_num_predict too; use_mlock and
+      // low_vram are no longer load-time options (ignored with a warning).
+      assert.equal(sameRunner(base, runnerOptions({ main_gpu: 1 })), false);
+      assert.equal(sameRunner(base, runnerOptions({ draft_num_predict: 4 })), false);
+      assert.equal(sameRunner(base, runnerOptions(parseOptions({ use_mlock: true, low_vram: true }))), true);
     });
   });
 

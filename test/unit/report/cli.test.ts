@@ -48,7 +48,8 @@ describe('chimeraforge report / compare / supersede / index / compendium (CLI)',
     const r = cli(['compare', 'TR1:slow', 'TR2', '--metric', 'decode_tps'], ws.dir);
     assert.equal(r.code, 0, r.stderr);
     // Paced server durations are exact: no spread in either TR, so the comparison is not testable (p —).
-    assert.match(r.stdout, /p —[\s\S]*verdict: not testable \(no variation\) on decode_tps: every run of TR1:slow gave 150 tok\/s and every run of TR2:fast gave 300 tok\/s/);
+    // The server's decode rate is paced_tps·n/(n−1) with n = 8 (eval_duration over n−1 intervals).
+    assert.match(r.stdout, /p —[\s\S]*verdict: not testable \(no variation\) on decode_tps: every run of TR1:slow gave 171\.4 tok\/s and every run of TR2:fast gave 342\.9 tok\/s/, 'server rates paced_tps·8/7 (eval_duration over n−1 of n = 8 intervals)');
     assert.ok(existsSync(join(ws.reportsDir, 'TR2', 'comparisons', 'TR1-slow_vs_TR2-fast_decode_tps.json')));
     const json = cli(['compare', 'TR1:slow', 'TR1:fast', '--json'], ws.dir);
     assert.equal(json.code, 0, json.stderr);

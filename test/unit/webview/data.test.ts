@@ -38,8 +38,9 @@ describe('webview: view data from real TR directories', function () {
     assert.equal(v.status, 'complete');
     assert.deepEqual(v.validity, { runs: 8, counted: 6, warmup: 2, failed: 0, cancelled: 0, invalid: 0, solo: 0, corruptLines: 0 });
     assert.deepEqual(v.variants.map((r) => [r.name, r.n, r.options]), [['A', 3, '(server defaults)'], ['B', 3, 'temperature=0.5']]);
+    // decode_tps is the server's eval_count/eval_duration over n−1 intervals: 400·16/15 for 16 tokens.
     for (const r of v.variants) {
-      assert.ok(Math.abs(r.decodeTps!.mean - 400) / 400 < 0.05, `${r.name} decode ${r.decodeTps!.mean}`);
+      assert.ok(Math.abs(r.decodeTps!.mean - 400 * 16 / 15) / 400 < 0.05, `${r.name} decode ${r.decodeTps!.mean}`);
       assert.ok(r.decodeTps!.ci95 && r.decodeTps!.ci95[0] <= r.decodeTps!.mean && r.decodeTps!.mean <= r.decodeTps!.ci95[1]);
       assert.ok(r.ttftMs!.median >= 25, `ttft ${r.ttftMs!.median}`);
     }
@@ -76,7 +77,7 @@ describe('webview: view data from real TR directories', function () {
     assert.equal(c.unit, 'tok/s');
     assert.equal(c.better, 'higher');
     assert.equal(c.b.variant, 'A');
-    assert.ok(Math.abs(c.a.mean - 400) < 20 && Math.abs(c.b.mean - 200) < 10, `${c.a.mean} vs ${c.b.mean}`);
+    assert.ok(Math.abs(c.a.mean - 400 * 16 / 15) < 20 && Math.abs(c.b.mean - 200 * 16 / 15) < 10, `${c.a.mean} vs ${c.b.mean} (rate·n/(n−1), n = 16)`);
     assert.ok(Math.abs(c.diff - (c.b.mean - c.a.mean)) < 1e-9);
     // Exact paced server durations: no spread in either group, so no test, no CI (p null), and the verdict says so.
     assert.deepEqual([c.ci95, c.p], [null, null]);
