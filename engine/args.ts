@@ -12,7 +12,8 @@ export const ENGINE_USAGE = `usage: engine.mjs [options]
   --model M             tiny | mid (default tiny)            --models a,b    served names
   --eos-bias X          EOS logit bias of the generated model (-20 never stops; 0..1 stops naturally)
   --load-delay-ms N     added to every llama model load
-  --paced-ttft-ms N --paced-tps N --paced-tokens N --paced-load-ms N
+  --no-prompt-cache     evaluate every prompt whole (default: reuse the slot's longest common prefix, as Ollama)
+  --paced-ttft-ms N --paced-tps N --paced-tokens N --paced-load-ms N --paced-prefill-ms-per-token N
   --fault KIND          http404 http500 http503 midstream reset stall nodone malformed split
   --fault-after-good N --fault-count N --fault-probability P --fault-seed N --fault-stall-ms N --fault-at-token N
   --config-json JSON    the whole configuration as JSON (used by engine/api.ts)
@@ -21,7 +22,9 @@ export const ENGINE_USAGE = `usage: engine.mjs [options]
 const NUMBER_FLAGS = {
   port: 'port', parallel: 'parallel', 'max-queue': 'maxQueue', 'eos-bias': 'eosBias', 'load-delay-ms': 'loadDelayMs',
 } as const;
-const PACED_FLAGS = { 'paced-ttft-ms': 'ttftMs', 'paced-tps': 'tokensPerSec', 'paced-tokens': 'tokens', 'paced-load-ms': 'loadMs' } as const;
+const PACED_FLAGS = {
+  'paced-ttft-ms': 'ttftMs', 'paced-tps': 'tokensPerSec', 'paced-tokens': 'tokens', 'paced-load-ms': 'loadMs', 'paced-prefill-ms-per-token': 'prefillMsPerToken',
+} as const;
 const FAULT_FLAGS = {
   'fault-after-good': 'afterGood', 'fault-count': 'count', 'fault-probability': 'probability', 'fault-seed': 'seed',
   'fault-stall-ms': 'stallMs', 'fault-at-token': 'atToken',
@@ -44,6 +47,7 @@ export function parseEngineArgs(argv: string[]): EngineArgs {
       options: {
         ...Object.fromEntries(stringFlags.map((f) => [f, { type: 'string' as const }])),
         'stdin-lifeline': { type: 'boolean' },
+        'no-prompt-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -62,6 +66,7 @@ export function parseEngineArgs(argv: string[]): EngineArgs {
   }
   for (const key of ['host', 'mode', 'model'] as const) if (typeof values[key] === 'string') raw[key] = values[key];
   if (typeof values.models === 'string') raw.models = values.models.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (values['no-prompt-cache'] === true) raw.promptCache = false;
   for (const [flag, key] of Object.entries(NUMBER_FLAGS)) if (typeof values[flag] === 'string') raw[key] = toNumber(flag, values[flag]);
   const paced: Record<string, number> = { ...((raw.paced as Record<string, number> | undefined) ?? {}) };
   for (const [flag, key] of Object.entries(PACED_FLAGS)) if (typeof values[flag] === 'string') paced[key] = toNumber(flag, values[flag]);

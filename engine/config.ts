@@ -13,6 +13,8 @@ export interface PacedConfig {
   tokens: number;
   /** Simulated model load on a cold request (reported as load_duration). */
   loadMs?: number;
+  /** Prefill time per prompt token not served from the prompt cache, added to ttftMs (default 0). */
+  prefillMsPerToken?: number;
 }
 
 export interface FaultConfig {
@@ -44,6 +46,12 @@ export interface EngineConfig {
   eosBias?: number;
   /** Extra delay added to every llama model load, so cold and warm calls differ clearly. */
   loadDelayMs?: number;
+  /**
+   * Prompt (KV) cache reuse across requests, as real Ollama (default true): each slot keeps its last
+   * prompt's state and a new prompt reuses the longest common token prefix. false: every request evaluates
+   * its whole prompt and the final chunk has no prompt_eval_cached_count (older Ollama's shape).
+   */
+  promptCache?: boolean;
   paced?: PacedConfig;
   fault?: FaultConfig;
 }
@@ -53,7 +61,7 @@ export type EngineConfigPatch = Omit<EngineConfig, 'paced' | 'fault'> & { paced?
 
 export type ResolvedConfig = Required<Omit<EngineConfig, 'fault'>> & { fault: FaultConfig | null };
 
-export const DEFAULT_PACED: PacedConfig = { ttftMs: 50, tokensPerSec: 100, tokens: 32, loadMs: 0 };
+export const DEFAULT_PACED: PacedConfig = { ttftMs: 50, tokensPerSec: 100, tokens: 32, loadMs: 0, prefillMsPerToken: 0 };
 
 export function resolveConfig(c: EngineConfigPatch): ResolvedConfig {
   const model = c.model ?? 'tiny';
@@ -67,6 +75,7 @@ export function resolveConfig(c: EngineConfigPatch): ResolvedConfig {
     models: c.models && c.models.length > 0 ? c.models.map(normalizeModelName) : [`${model}:latest`],
     eosBias: c.eosBias ?? -20,
     loadDelayMs: c.loadDelayMs ?? 0,
+    promptCache: c.promptCache ?? true,
     paced: { ...DEFAULT_PACED, ...(c.paced ?? {}) },
     fault: c.fault ?? null,
   };
@@ -79,6 +88,7 @@ export function applyPatch(cur: ResolvedConfig, p: EngineConfigPatch): ResolvedC
     mode: p.mode ?? cur.mode,
     maxQueue: p.maxQueue ?? cur.maxQueue,
     loadDelayMs: p.loadDelayMs ?? cur.loadDelayMs,
+    promptCache: p.promptCache ?? cur.promptCache,
     paced: { ...cur.paced, ...(p.paced ?? {}) },
     fault: p.fault === undefined ? cur.fault : p.fault,
   };
@@ -113,12 +123,13 @@ function only(o: Record<string, unknown>, keys: readonly string[], where: string
 
 function validatePaced(v: unknown, where: string): Partial<PacedConfig> {
   const o = obj(v, where);
-  only(o, ['ttftMs', 'tokensPerSec', 'tokens', 'loadMs'], where);
+  only(o, ['ttftMs', 'tokensPerSec', 'tokens', 'loadMs', 'prefillMsPerToken'], where);
   const out: Partial<PacedConfig> = {};
   if (o.ttftMs !== undefined) out.ttftMs = num(o.ttftMs, `${where}.ttftMs`, { min: 0 });
   if (o.tokensPerSec !== undefined) out.tokensPerSec = num(o.tokensPerSec, `${where}.tokensPerSec`, { min: 0.001 });
   if (o.tokens !== undefined) out.tokens = num(o.tokens, `${where}.tokens`, { int: true, min: 0 });
   if (o.loadMs !== undefined) out.loadMs = num(o.loadMs, `${where}.loadMs`, { min: 0 });
+  if (o.prefillMsPerToken !== undefined) out.prefillMsPerToken = num(o.prefillMsPerToken, `${where}.prefillMsPerToken`, { min: 0 });
   return out;
 }
 
@@ -136,7 +147,7 @@ function validateFault(v: unknown, where: string): FaultConfig {
   return out;
 }
 
-const CONFIG_KEYS = ['mode', 'host', 'port', 'parallel', 'maxQueue', 'model', 'models', 'eosBias', 'loadDelayMs', 'paced', 'fault'] as const;
+const CONFIG_KEYS = ['mode', 'host', 'port', 'parallel', 'maxQueue', 'model', 'models', 'eosBias', 'loadDelayMs', 'promptCache', 'paced', 'fault'] as const;
 
 /** Checks an untrusted (JSON) configuration; throws E_BAD_INPUT naming the key. */
 export function validateConfig(v: unknown, where = 'config'): EngineConfigPatch {
@@ -164,6 +175,10 @@ export function validateConfig(v: unknown, where = 'config'): EngineConfigPatch 
   }
   if (o.eosBias !== undefined) out.eosBias = num(o.eosBias, `${where}.eosBias`, { min: -100, max: 100 });
   if (o.loadDelayMs !== undefined) out.loadDelayMs = num(o.loadDelayMs, `${where}.loadDelayMs`, { min: 0 });
+  if (o.promptCache !== undefined) {
+    if (typeof o.promptCache !== 'boolean') bad(`${where}.promptCache must be true or false`, `${where}.promptCache`);
+    out.promptCache = o.promptCache;
+  }
   if (o.paced !== undefined) out.paced = validatePaced(o.paced, `${where}.paced`);
   if (o.fault !== undefined) out.fault = o.fault === null ? null : validateFault(o.fault, `${where}.fault`);
   return out;

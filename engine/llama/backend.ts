@@ -4,7 +4,7 @@ import type { Llama } from 'node-llama-cpp';
 import type { ResolvedConfig } from '../config';
 import { stat } from 'node:fs/promises';
 import { ensureModelFile, specFor, type ModelFile } from '../gguf/cache';
-import { parameterSize, sleep, type Backend, type ModelEntry, type Runner } from '../server/backend';
+import { parameterSize, sleep, type Backend, type ModelEntry, type Runner, type RunnerBehaviour } from '../server/backend';
 import type { RunnerOptions } from '../server/protocol';
 import { LlamaRunner } from './runner';
 
@@ -27,7 +27,7 @@ class LlamaBackend implements Backend {
   readonly kind = 'llama' as const;
 
   constructor(private readonly llama: Llama, private readonly entries: ModelEntry[], private readonly files: Map<string, ModelFile>,
-    private readonly loadDelayMs: () => number) {}
+    private readonly loadDelayMs: () => number, private readonly behaviour: () => RunnerBehaviour) {}
 
   models(): ModelEntry[] {
     return this.entries;
@@ -46,7 +46,7 @@ class LlamaBackend implements Backend {
         threads: 1,
         batchSize: Math.min(opts.num_batch, perSlot * parallel),
       });
-      return new LlamaRunner(model, context, perSlot, file.size);
+      return new LlamaRunner(model, context, perSlot, file.size, this.behaviour);
     } catch (e) {
       await model.dispose();
       throw e;
@@ -82,5 +82,5 @@ export async function createLlamaBackend(getCfg: () => ResolvedConfig, log: (m: 
     });
   }
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, logger: (_level, msg) => log(`llama.cpp: ${msg.trimEnd()}`) });
-  return new LlamaBackend(llama, entries, files, () => getCfg().loadDelayMs);
+  return new LlamaBackend(llama, entries, files, () => getCfg().loadDelayMs, () => ({ promptCache: getCfg().promptCache }));
 }

@@ -1,6 +1,7 @@
 // One loaded model on llama.cpp: a context with one sequence per slot, generation with real timings.
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { GenerateRequest, GenerateResult, Runner } from '../server/backend';
+import type { GenerateRequest, GenerateResult, Runner, RunnerBehaviour } from '../server/backend';
+import { reusableTokens } from '../server/promptCache';
 import { StopFilter } from './stops';
 
 const msToNs = (ms: number): number => Math.round(ms * 1e6);
@@ -8,8 +9,19 @@ const msToNs = (ms: number): number => Math.round(ms * 1e6);
 export class LlamaRunner implements Runner {
   private readonly sequences: LlamaContextSequence[];
 
-  constructor(private readonly model: LlamaModel, private readonly context: LlamaContext, readonly contextLength: number, private readonly fileSize: number) {
+  constructor(private readonly model: LlamaModel, private readonly context: LlamaContext, readonly contextLength: number, private readonly fileSize: number,
+    private readonly behaviour: () => RunnerBehaviour) {
     this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
+  }
+
+  private promptTokens(text: string): Token[] {
+    const bos = this.model.tokens.bos;
+    return [...(bos !== null ? [bos] : []), ...this.model.tokenize(text)];
+  }
+
+  cachedPrefix(slot: number, prompt: string): number {
+    if (!this.behaviour().promptCache) return 0;
+    return reusableTokens(this.sequences[slot].contextTokens, this.promptTokens(prompt));
   }
 
   get sizeBytes(): number {
@@ -19,13 +31,18 @@ export class LlamaRunner implements Runner {
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const seq = this.sequences[req.slot];
     const o = req.options;
-    // A fresh sequence per request: the same seed and prompt then give the same text.
-    await seq.clearHistory();
     const bos = this.model.tokens.bos;
-    let prompt: Token[] = [...(bos !== null ? [bos] : []), ...this.model.tokenize(req.prompt)];
+    let prompt: Token[] = this.promptTokens(req.prompt);
     const room = Math.min(seq.contextSize, this.contextLength);
     // Like Ollama, an over-long prompt is truncated (keeping its end); prompt_eval_count shows it.
     if (prompt.length > room - 1) prompt = [...(bos !== null ? [bos] : []), ...prompt.slice(prompt.length - Math.floor(room / 2))];
+    // Prompt cache (as Ollama's runner): keep the sequence's state up to the longest common prefix with
+    // this prompt (never the whole prompt: one token is evaluated for logits) and evaluate only the rest.
+    // Off: a fresh sequence per request.
+    const cacheOn = this.behaviour().promptCache;
+    const cached = cacheOn ? reusableTokens(seq.contextTokens, prompt) : 0;
+    if (cached === 0) await seq.clearHistory();
+    else if (seq.nextTokenIndex > cached) await seq.eraseContextTokenRanges([{ start: cached, end: seq.nextTokenIndex }]);
     const numPredict = o.num_predict !== undefined && o.num_predict >= 0 ? o.num_predict : Number.POSITIVE_INFINITY;
     const stops = new StopFilter(o.stop ?? []);
     const out: Token[] = [];
@@ -34,7 +51,7 @@ export class LlamaRunner implements Runner {
     const t0 = performance.now();
     let tFirst: number | null = null;
     if (numPredict > 0) {
-      const gen = seq.evaluate(prompt, {
+      const gen = seq.evaluate(prompt.slice(cached), {
         temperature: o.temperature ?? 0.8,
         topK: o.top_k ?? 40,
         topP: o.top_p ?? 0.9,
@@ -76,6 +93,7 @@ export class LlamaRunner implements Runner {
     return {
       doneReason,
       promptEvalCount: prompt.length,
+      ...(cacheOn ? { promptCachedCount: cached } : {}),
       promptEvalNs: msToNs((tFirst ?? tEnd) - t0),
       evalCount: out.length,
       evalNs: msToNs(tEnd - (tFirst ?? tEnd)),

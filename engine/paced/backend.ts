@@ -4,16 +4,18 @@
 // Schedule of one request (t = the moment it holds a slot; n tokens, rate r tok/s, ttft T ms):
 //   token i (0-based) is written at t + T + i·1000/r;  the done line at once after the last token
 //   (t + T + (n−1)·1000/r), as Ollama sends it.
-//   prompt_eval_duration = T;  eval_count = n;  eval_duration = (n−1)/r s: the Go runner times first token →
+//   T = ttftMs + prefillMsPerToken · (prompt tokens not served from the slot's prompt cache);
+//   prompt_eval_duration = T;  prompt_eval_count = cached + new;  prompt_eval_cached_count = cached;  eval_count = n;  eval_duration = (n−1)/r s: the Go runner times first token →
 //   last token, so eval_count/eval_duration = r·n/(n−1) (what `ollama run --verbose` prints), 0 for n ≤ 1;
 //   load_duration = loadMs on a cold request, else 0 (absent, like Ollama's omitempty);
 //   total_duration = request arrival → slot held (measured: parsing, load, waiting) + T + (n−1)/r s.
 // Client view: TTFT = T (+ load + slot wait), every inter-token gap = 1000/r ms.
 import { createHash } from 'node:crypto';
-import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner } from '../server/backend';
+import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner, RunnerBehaviour } from '../server/backend';
 import { sleep } from '../server/backend';
 import type { RunnerOptions } from '../server/protocol';
 import type { PacedConfig } from '../config';
+import { SlotTokens } from '../server/promptCache';
 import { sleepUntil } from './clock';
 
 const WORDS = ['the', 'paced', 'engine', 'writes', 'tokens', 'on', 'an', 'exact', 'schedule', 'for', 'measuring', 'a',
@@ -21,12 +23,15 @@ const WORDS = ['the', 'paced', 'engine', 'writes', 'tokens', 'on', 'an', 'exact'
 const NOMINAL_SIZE = 1 << 20;
 
 /** The effective schedule of one request: engine settings, overridden by paced_* options and num_predict. */
-export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options']): { ttftMs: number; tps: number; tokens: number; truncated: boolean } {
+export interface PacedSchedule { ttftMs: number; prefillMsPerToken: number; tps: number; tokens: number; truncated: boolean }
+
+export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options']): PacedSchedule {
   const ttftMs = o.paced_ttft_ms !== undefined && o.paced_ttft_ms >= 0 ? o.paced_ttft_ms : cfg.ttftMs;
+  const perToken = typeof o.paced_prefill_ms_per_token === 'number' && o.paced_prefill_ms_per_token >= 0 ? o.paced_prefill_ms_per_token : (cfg.prefillMsPerToken ?? 0);
   const tps = o.paced_tps !== undefined && o.paced_tps > 0 ? o.paced_tps : cfg.tokensPerSec;
   const planned = o.paced_tokens !== undefined && o.paced_tokens >= 0 ? o.paced_tokens : cfg.tokens;
   const limit = o.num_predict !== undefined && o.num_predict >= 0 ? o.num_predict : Number.POSITIVE_INFINITY;
-  return { ttftMs, tps, tokens: Math.min(planned, limit), truncated: limit < planned };
+  return { ttftMs, prefillMsPerToken: perToken, tps, tokens: Math.min(planned, limit), truncated: limit < planned };
 }
 
 /** eval_duration of n paced tokens: the n−1 intervals between the first and the last (0 for n ≤ 1). */
@@ -41,30 +46,53 @@ export function pacedToken(prompt: string, seed: number, i: number): string {
   return i === 0 ? word : ` ${word}`;
 }
 
+/** A paced model's tokens: the whitespace-separated words of the text. */
+export function pacedTokens(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
+}
+
 export function pacedPromptTokens(prompt: string): number {
-  return Math.max(1, prompt.split(/\s+/).filter((w) => w !== '').length);
+  return Math.max(1, pacedTokens(prompt).length);
 }
 
 class PacedRunner implements Runner {
   readonly sizeBytes = NOMINAL_SIZE;
-  constructor(readonly contextLength: number, private readonly cfg: () => PacedConfig) {}
+  private readonly cache: SlotTokens<string>;
+
+  constructor(readonly contextLength: number, parallel: number, private readonly cfg: () => PacedConfig, private readonly behaviour: () => RunnerBehaviour) {
+    this.cache = new SlotTokens(parallel);
+  }
+
+  cachedPrefix(slot: number, prompt: string): number {
+    return this.behaviour().promptCache ? this.cache.reusable(slot, pacedTokens(prompt)) : 0;
+  }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const start = performance.now();
     const s = pacedSchedule(this.cfg(), req.options);
+    const promptTokens = pacedTokens(req.prompt);
+    const promptCount = Math.max(1, promptTokens.length);
+    const cacheOn = this.behaviour().promptCache;
+    const cached = cacheOn ? this.cachedPrefix(req.slot, req.prompt) : 0;
+    // The slot's state now holds this prompt, then each generated token (as a KV cache would).
+    this.cache.set(req.slot, cacheOn ? promptTokens : []);
+    const ttftMs = s.ttftMs + s.prefillMsPerToken * (promptCount - cached);
     const interval = 1000 / s.tps;
     const seed = req.options.seed ?? 0;
     const context: number[] = [];
     for (let i = 0; i < s.tokens; i++) {
-      await sleepUntil(start + s.ttftMs + i * interval, req.signal);
-      await req.onToken(pacedToken(req.prompt, seed, i));
+      await sleepUntil(start + ttftMs + i * interval, req.signal);
+      const piece = pacedToken(req.prompt, seed, i);
+      await req.onToken(piece);
+      if (cacheOn) this.cache.push(req.slot, piece.trim());
       context.push(i);
     }
-    if (s.tokens === 0) await sleepUntil(start + s.ttftMs, req.signal);
+    if (s.tokens === 0) await sleepUntil(start + ttftMs, req.signal);
     return {
       doneReason: s.truncated ? 'length' : 'stop',
-      promptEvalCount: pacedPromptTokens(req.prompt),
-      promptEvalNs: Math.round(s.ttftMs * 1e6),
+      promptEvalCount: promptCount,
+      ...(cacheOn ? { promptCachedCount: cached } : {}),
+      promptEvalNs: Math.round(ttftMs * 1e6),
       evalCount: s.tokens,
       evalNs: pacedEvalNs(s.tokens, s.tps),
       context,
@@ -79,7 +107,7 @@ export class PacedBackend implements Backend {
   readonly kind = 'paced' as const;
   private readonly entries: ModelEntry[];
 
-  constructor(names: string[], private readonly cfg: () => PacedConfig) {
+  constructor(names: string[], private readonly cfg: () => PacedConfig, private readonly behaviour: () => RunnerBehaviour) {
     const modifiedAt = new Date().toISOString();
     this.entries = names.map((name) => ({
       name,
@@ -99,10 +127,10 @@ export class PacedBackend implements Backend {
     return this.cfg().loadMs ?? 0;
   }
 
-  async load(_entry: ModelEntry, opts: RunnerOptions, _parallel: number, signal: AbortSignal): Promise<Runner> {
+  async load(_entry: ModelEntry, opts: RunnerOptions, parallel: number, signal: AbortSignal): Promise<Runner> {
     const loadMs = this.cfg().loadMs ?? 0;
     if (loadMs > 0) await sleep(loadMs, signal);
-    return new PacedRunner(opts.num_ctx, this.cfg);
+    return new PacedRunner(opts.num_ctx, parallel, this.cfg, this.behaviour);
   }
 
   async dispose(): Promise<void> {}

@@ -30,9 +30,19 @@ export interface GenerateRequest {
   onToken: (text: string) => Promise<void>;
 }
 
+/** Engine-wide behaviours a runner reads at each request (they can change at run time). */
+export interface RunnerBehaviour {
+  /** Reuse the longest common token prefix of the slot's previous prompt (Ollama's KV cache). */
+  promptCache: boolean;
+}
+
 export interface GenerateResult {
   doneReason: 'stop' | 'length';
+  /** Prompt tokens, cached + newly evaluated (Ollama's prompt_eval_count). */
   promptEvalCount: number;
+  /** Prompt tokens served from the slot's cache; undefined when the prompt cache is off (field left out). */
+  promptCachedCount?: number;
+  /** Time evaluating the new (uncached) prompt tokens only. */
   promptEvalNs: number;
   evalCount: number;
   evalNs: number;
@@ -46,6 +56,8 @@ export interface Runner {
   readonly sizeBytes: number;
   readonly contextLength: number;
   generate(req: GenerateRequest): Promise<GenerateResult>;
+  /** Prompt tokens slot `slot` could serve from its cache (ranks free slots). */
+  cachedPrefix(slot: number, prompt: string): number;
   dispose(): Promise<void>;
 }
 

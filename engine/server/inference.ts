@@ -51,7 +51,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
   const { model, cold } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs, ac.signal);
   const tLoaded = performance.now();
   try {
-    const slot = await model.slots.acquire(ac.signal);
+    const slot = await model.slots.acquire(ac.signal, (s) => model.runner.cachedPrefix(s, r.prompt));
     const tSlot = performance.now();
     try {
       const planned = pacedSchedule(state.cfg.paced, r.options).tokens;
@@ -65,8 +65,10 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
         done: true,
         done_reason: result.doneReason,
         ...(r.api === 'generate' && !r.raw ? { context: result.context } : {}),
-        ...metrics({ total_duration: total, load_duration: loadNs, prompt_eval_count: result.promptEvalCount,
-          prompt_eval_duration: result.promptEvalNs, eval_count: result.evalCount, eval_duration: result.evalNs }),
+        ...metrics({ total_duration: total, load_duration: loadNs, prompt_eval_count: result.promptEvalCount }),
+        // Sent even when 0, as recent Ollama does; absent when the prompt cache is off (older Ollama's shape).
+        ...(result.promptCachedCount !== undefined ? { prompt_eval_cached_count: result.promptCachedCount } : {}),
+        ...metrics({ prompt_eval_duration: result.promptEvalNs, eval_count: result.evalCount, eval_duration: result.evalNs }),
       };
       await finish(res, r, final, fault, result.text);
     } finally {

@@ -29,9 +29,17 @@ export class Slots {
     return this.busy;
   }
 
-  /** A free slot now, or wait in line (no limit, like Ollama's runner semaphore); 499 when the client goes away. */
-  acquire(signal: AbortSignal): Promise<number> {
-    const slot = this.free.pop();
+  /**
+   * A free slot now, or wait in line (no limit, like Ollama's runner semaphore); 499 when the client goes
+   * away. `score` ranks free slots (the prompt-cache prefix each could reuse): the best one is taken, as
+   * Ollama's runner picks the cache slot with the longest common prefix.
+   */
+  acquire(signal: AbortSignal, score?: (slot: number) => number): Promise<number> {
+    let best = this.free.length - 1;
+    if (score) {
+      for (let i = this.free.length - 2; i >= 0; i--) if (score(this.free[i]) > score(this.free[best])) best = i;
+    }
+    const slot = best >= 0 ? this.free.splice(best, 1)[0] : undefined;
     if (slot !== undefined) {
       this.busy++;
       return Promise.resolve(slot);

@@ -48,7 +48,7 @@ export class EngineState {
     this.cfg = cfg;
     this.queue = new WaitQueue(cfg.maxQueue);
     this.fault = cfg.fault ? new FaultPlan(cfg.fault) : null;
-    const backend = new PacedBackend(cfg.models, () => this.cfg.paced);
+    const backend = new PacedBackend(cfg.models, () => this.cfg.paced, () => ({ promptCache: this.cfg.promptCache }));
     this.paced = { backend, scheduler: new Scheduler(backend, cfg.parallel, this.queue, log) };
   }
 

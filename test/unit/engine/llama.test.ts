@@ -89,6 +89,17 @@ describe('engine llama mode (official ollama client)', function () {
     assert.notEqual(await run(8), a);
   });
 
+  it('prompt cache: a repeated prompt reuses the sequence state but one token; a new one shares only its prefix', async () => {
+    const body = { model: 'tiny', prompt: 'a long shared prefix for the cache test, then a question', options: { num_predict: 8, seed: 2 } };
+    await client.generate({ model: 'tiny', prompt: 'something else entirely', options: { num_predict: 2 } });
+    const first = await client.generate(body) as GenerateResponse & { prompt_eval_cached_count?: number };
+    const again = await client.generate(body) as GenerateResponse & { prompt_eval_cached_count?: number };
+    assert.equal(again.prompt_eval_count, first.prompt_eval_count, 'prompt_eval_count = cached + new');
+    assert.equal(again.prompt_eval_cached_count, again.prompt_eval_count - 1, 'all but the last prompt token came from the cache');
+    assert.ok((first.prompt_eval_cached_count ?? -1) >= 0 && first.prompt_eval_cached_count! < first.prompt_eval_count / 2, `first: ${first.prompt_eval_cached_count} of ${first.prompt_eval_count} cached (only the template prefix)`);
+    assert.equal(again.response, first.response, 'the cached state gives the same text for the same seed');
+  });
+
   it('stop strings end the text before the stop with done_reason "stop"', async () => {
     const free = (await client.generate({ model: 'tiny', prompt: 'stop test', options: { seed: 3, num_predict: 40 } })).response ?? '';
     const stopAt = free.slice(8, 10);

@@ -128,12 +128,12 @@ describe('engine protocol', () => {
 
   describe('paced schedule', () => {
     const cfg = { ttftMs: 50, tokensPerSec: 100, tokens: 20 };
-    const cases: [Record<string, number>, { ttftMs: number; tps: number; tokens: number; truncated: boolean }][] = [
-      [{}, { ttftMs: 50, tps: 100, tokens: 20, truncated: false }],
-      [{ paced_ttft_ms: 5, paced_tps: 400, paced_tokens: 7 }, { ttftMs: 5, tps: 400, tokens: 7, truncated: false }],
-      [{ num_predict: 8 }, { ttftMs: 50, tps: 100, tokens: 8, truncated: true }],
-      [{ num_predict: 30 }, { ttftMs: 50, tps: 100, tokens: 20, truncated: false }],
-      [{ num_predict: -1 }, { ttftMs: 50, tps: 100, tokens: 20, truncated: false }],
+    const cases: [Record<string, number>, { ttftMs: number; prefillMsPerToken: number; tps: number; tokens: number; truncated: boolean }][] = [
+      [{}, { ttftMs: 50, prefillMsPerToken: 0, tps: 100, tokens: 20, truncated: false }],
+      [{ paced_ttft_ms: 5, paced_tps: 400, paced_tokens: 7, paced_prefill_ms_per_token: 0.5 }, { ttftMs: 5, prefillMsPerToken: 0.5, tps: 400, tokens: 7, truncated: false }],
+      [{ num_predict: 8 }, { ttftMs: 50, prefillMsPerToken: 0, tps: 100, tokens: 8, truncated: true }],
+      [{ num_predict: 30 }, { ttftMs: 50, prefillMsPerToken: 0, tps: 100, tokens: 20, truncated: false }],
+      [{ num_predict: -1 }, { ttftMs: 50, prefillMsPerToken: 0, tps: 100, tokens: 20, truncated: false }],
     ];
     for (const [opts, want] of cases) it(JSON.stringify(opts), () => assert.deepEqual(pacedSchedule(cfg, opts), want));
     it('text is deterministic per prompt and seed', () => {
@@ -178,7 +178,7 @@ describe('engine protocol', () => {
     const bad: [unknown, string][] = [
       [{ mode: 'turbo' }, 'config.mode'], [{ parallel: 0 }, 'config.parallel'], [{ port: 70000 }, 'config.port'],
       [{ fault: { kind: 'meteor' } }, 'config.fault.kind'], [{ paced: { tokensPerSec: 0 } }, 'config.paced.tokensPerSec'],
-      [{ colour: 'red' }, 'config.colour'], [{ fault: { kind: 'reset', probability: 2 } }, 'config.fault.probability'],
+      [{ colour: 'red' }, 'config.colour'], [{ promptCache: 'yes' }, 'config.promptCache'], [{ paced: { prefillMsPerToken: -1 } }, 'config.paced.prefillMsPerToken'], [{ fault: { kind: 'reset', probability: 2 } }, 'config.fault.probability'],
     ];
     for (const [v, where] of bad) {
       it(`rejects ${JSON.stringify(v)} at ${where}`, () => assert.throws(() => validateConfig(v), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT') && e.where === where));
@@ -189,6 +189,8 @@ describe('engine protocol', () => {
       assert.deepEqual(a.config, { mode: 'fault', port: 0, parallel: 2, models: ['a', 'b:x'], paced: { tokensPerSec: 250 }, fault: { kind: 'midstream', afterGood: 3 } });
       assert.equal(a.stdinLifeline, true);
       assert.deepEqual(parseEngineArgs(['--config-json', '{"mode":"paced","paced":{"tokens":3}}', '--paced-tokens', '4']).config, { mode: 'paced', paced: { tokens: 4 } });
+      assert.deepEqual(parseEngineArgs(['--no-prompt-cache', '--paced-prefill-ms-per-token', '0.25']).config, { promptCache: false, paced: { prefillMsPerToken: 0.25 } });
+      assert.equal(resolveConfig({}).promptCache, true, 'the prompt cache is on by default, as in Ollama');
       assert.throws(() => parseEngineArgs(['--port', 'abc']), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT'));
       assert.throws(() => parseEngineArgs(['--bogus']), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT'));
     });
