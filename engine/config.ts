@@ -52,6 +52,11 @@ export interface EngineConfig {
    * its whole prompt and the final chunk has no prompt_eval_cached_count (older Ollama's shape).
    */
   promptCache?: boolean;
+  /**
+   * Thinking tokens a thinking variant (`<name>-think`) generates before its answer, when `think` is absent
+   * or true (default 16; the request option `think_tokens` overrides). They count in eval_count and num_predict.
+   */
+  thinkTokens?: number;
   paced?: PacedConfig;
   fault?: FaultConfig;
 }
@@ -76,6 +81,7 @@ export function resolveConfig(c: EngineConfigPatch): ResolvedConfig {
     eosBias: c.eosBias ?? -20,
     loadDelayMs: c.loadDelayMs ?? 0,
     promptCache: c.promptCache ?? true,
+    thinkTokens: c.thinkTokens ?? 16,
     paced: { ...DEFAULT_PACED, ...(c.paced ?? {}) },
     fault: c.fault ?? null,
   };
@@ -89,6 +95,7 @@ export function applyPatch(cur: ResolvedConfig, p: EngineConfigPatch): ResolvedC
     maxQueue: p.maxQueue ?? cur.maxQueue,
     loadDelayMs: p.loadDelayMs ?? cur.loadDelayMs,
     promptCache: p.promptCache ?? cur.promptCache,
+    thinkTokens: p.thinkTokens ?? cur.thinkTokens,
     paced: { ...cur.paced, ...(p.paced ?? {}) },
     fault: p.fault === undefined ? cur.fault : p.fault,
   };
@@ -147,7 +154,7 @@ function validateFault(v: unknown, where: string): FaultConfig {
   return out;
 }
 
-const CONFIG_KEYS = ['mode', 'host', 'port', 'parallel', 'maxQueue', 'model', 'models', 'eosBias', 'loadDelayMs', 'promptCache', 'paced', 'fault'] as const;
+const CONFIG_KEYS = ['mode', 'host', 'port', 'parallel', 'maxQueue', 'model', 'models', 'eosBias', 'loadDelayMs', 'promptCache', 'thinkTokens', 'paced', 'fault'] as const;
 
 /** Checks an untrusted (JSON) configuration; throws E_BAD_INPUT naming the key. */
 export function validateConfig(v: unknown, where = 'config'): EngineConfigPatch {
@@ -175,6 +182,7 @@ export function validateConfig(v: unknown, where = 'config'): EngineConfigPatch 
   }
   if (o.eosBias !== undefined) out.eosBias = num(o.eosBias, `${where}.eosBias`, { min: -100, max: 100 });
   if (o.loadDelayMs !== undefined) out.loadDelayMs = num(o.loadDelayMs, `${where}.loadDelayMs`, { min: 0 });
+  if (o.thinkTokens !== undefined) out.thinkTokens = num(o.thinkTokens, `${where}.thinkTokens`, { int: true, min: 0 });
   if (o.promptCache !== undefined) {
     if (typeof o.promptCache !== 'boolean') bad(`${where}.promptCache must be true or false`, `${where}.promptCache`);
     out.promptCache = o.promptCache;

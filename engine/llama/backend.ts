@@ -4,13 +4,14 @@ import type { Llama } from 'node-llama-cpp';
 import type { ResolvedConfig } from '../config';
 import { stat } from 'node:fs/promises';
 import { ensureModelFile, specFor, type ModelFile } from '../gguf/cache';
-import { parameterSize, sleep, type Backend, type ModelEntry, type Runner, type RunnerBehaviour } from '../server/backend';
+import { capabilitiesOf, parameterSize, sleep, type Backend, type ModelEntry, type Runner, type RunnerBehaviour } from '../server/backend';
 import type { RunnerOptions } from '../server/protocol';
 import { LlamaRunner } from './runner';
 
 /** The preset a served name uses: a base name `mid` serves the mid model, others the configured one. */
 export function presetFor(name: string, fallback: 'tiny' | 'mid'): 'tiny' | 'mid' {
-  const base = name.slice(name.lastIndexOf('/') + 1).split(':')[0];
+  // A thinking variant (`tiny-think`) serves the same weights.
+  const base = name.slice(name.lastIndexOf('/') + 1).split(':')[0].replace(/-think$/, '');
   return base === 'mid' ? 'mid' : base === 'tiny' ? 'tiny' : fallback;
 }
 
@@ -79,6 +80,7 @@ export async function createLlamaBackend(getCfg: () => ResolvedConfig, log: (m: 
         parameter_size: parameterSize(Number(meta['general.parameter_count'] ?? 0)), quantization_level: 'F32',
       },
       modelInfo: meta,
+      capabilities: capabilitiesOf(name),
     });
   }
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, logger: (_level, msg) => log(`llama.cpp: ${msg.trimEnd()}`) });

@@ -71,10 +71,14 @@ export class LlamaRunner implements Runner {
         out.push(tok);
         // Byte tokens can end inside a UTF-8 character: send a piece only once it decodes whole.
         const piece = this.model.detokenize(out.slice(flushedTo), false, out.slice(Math.max(0, flushedTo - 8), flushedTo));
-        if (!piece.endsWith('\uFFFD')) {
+        if (!piece.endsWith('\uFFFD') && out.length <= req.thinkTokens) {
+          // Thinking tokens go out as they come (stop strings apply to the answer).
+          flushedTo = out.length;
+          await req.onToken(piece, 'thinking');
+        } else if (!piece.endsWith('\uFFFD')) {
           flushedTo = out.length;
           const scan = stops.push(piece);
-          if (scan.emit !== '') await req.onToken(scan.emit);
+          if (scan.emit !== '') await req.onToken(scan.emit, 'content');
           if (scan.stopped) {
             doneReason = 'stop';
             break;
@@ -87,7 +91,7 @@ export class LlamaRunner implements Runner {
       const tail = flushedTo < out.length ? stops.push(this.model.detokenize(out.slice(flushedTo), false, out.slice(Math.max(0, flushedTo - 8), flushedTo))) : null;
       const rest = (tail?.emit ?? '') + (tail?.stopped ? '' : stops.flush());
       if (tail?.stopped) doneReason = 'stop';
-      if (rest !== '') await req.onToken(rest);
+      if (rest !== '') await req.onToken(rest, out.length <= req.thinkTokens ? 'thinking' : 'content');
     }
     const tEnd = performance.now();
     return {

@@ -11,7 +11,7 @@
 //   total_duration = request arrival → slot held (measured: parsing, load, waiting) + T + (n−1)/r s.
 // Client view: TTFT = T (+ load + slot wait), every inter-token gap = 1000/r ms.
 import { createHash } from 'node:crypto';
-import type { Backend, GenerateRequest, GenerateResult, ModelEntry, Runner, RunnerBehaviour } from '../server/backend';
+import { capabilitiesOf, type Backend, type GenerateRequest, type GenerateResult, type ModelEntry, type Runner, type RunnerBehaviour } from '../server/backend';
 import { sleep } from '../server/backend';
 import type { RunnerOptions } from '../server/protocol';
 import type { PacedConfig } from '../config';
@@ -25,11 +25,12 @@ const NOMINAL_SIZE = 1 << 20;
 /** The effective schedule of one request: engine settings, overridden by paced_* options and num_predict. */
 export interface PacedSchedule { ttftMs: number; prefillMsPerToken: number; tps: number; tokens: number; truncated: boolean }
 
-export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options']): PacedSchedule {
+/** `thinkTokens` thinking tokens come first; num_predict caps thinking and answer together (eval_count counts both). */
+export function pacedSchedule(cfg: PacedConfig, o: GenerateRequest['options'], thinkTokens = 0): PacedSchedule {
   const ttftMs = o.paced_ttft_ms !== undefined && o.paced_ttft_ms >= 0 ? o.paced_ttft_ms : cfg.ttftMs;
   const perToken = typeof o.paced_prefill_ms_per_token === 'number' && o.paced_prefill_ms_per_token >= 0 ? o.paced_prefill_ms_per_token : (cfg.prefillMsPerToken ?? 0);
   const tps = o.paced_tps !== undefined && o.paced_tps > 0 ? o.paced_tps : cfg.tokensPerSec;
-  const planned = o.paced_tokens !== undefined && o.paced_tokens >= 0 ? o.paced_tokens : cfg.tokens;
+  const planned = (o.paced_tokens !== undefined && o.paced_tokens >= 0 ? o.paced_tokens : cfg.tokens) + thinkTokens;
   const limit = o.num_predict !== undefined && o.num_predict >= 0 ? o.num_predict : Number.POSITIVE_INFINITY;
   return { ttftMs, prefillMsPerToken: perToken, tps, tokens: Math.min(planned, limit), truncated: limit < planned };
 }
@@ -69,7 +70,7 @@ class PacedRunner implements Runner {
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const start = performance.now();
-    const s = pacedSchedule(this.cfg(), req.options);
+    const s = pacedSchedule(this.cfg(), req.options, req.thinkTokens);
     const promptTokens = pacedTokens(req.prompt);
     const promptCount = Math.max(1, promptTokens.length);
     const cacheOn = this.behaviour().promptCache;
@@ -82,8 +83,9 @@ class PacedRunner implements Runner {
     const context: number[] = [];
     for (let i = 0; i < s.tokens; i++) {
       await sleepUntil(start + ttftMs + i * interval, req.signal);
-      const piece = pacedToken(req.prompt, seed, i);
-      await req.onToken(piece);
+      const thinking = i < req.thinkTokens;
+      const piece = thinking ? pacedToken(`thinking about: ${req.prompt}`, seed, i) : pacedToken(req.prompt, seed, i - req.thinkTokens);
+      await req.onToken(piece, thinking ? 'thinking' : 'content');
       if (cacheOn) this.cache.push(req.slot, piece.trim());
       context.push(i);
     }
@@ -116,6 +118,7 @@ export class PacedBackend implements Backend {
       modifiedAt,
       details: { parent_model: '', format: 'paced', family: 'paced', families: ['paced'], parameter_size: '0', quantization_level: 'none' },
       modelInfo: { 'general.architecture': 'paced', 'general.name': `${name} (chimeraforge paced engine)` },
+      capabilities: capabilitiesOf(name),
     }));
   }
 

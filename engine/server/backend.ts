@@ -18,6 +18,23 @@ export interface ModelEntry {
   details: ModelDetails;
   /** Flattened GGUF metadata for /api/show's model_info. */
   modelInfo: Record<string, unknown>;
+  /** /api/show capabilities: "completion", plus "thinking" for a thinking variant. */
+  capabilities: string[];
+}
+
+/** What a generated piece of text is: reasoning (Ollama's `thinking` fields) or the answer. */
+export type PieceKind = 'thinking' | 'content';
+
+/**
+ * A thinking variant is a served name whose base ends in `-think` (`tiny-think`, `mid-think:latest`): the
+ * same model, with /api/show capability "thinking" and thinking tokens before the answer.
+ */
+export function isThinkingVariant(name: string): boolean {
+  return name.slice(name.lastIndexOf('/') + 1).split(':')[0].endsWith('-think');
+}
+
+export function capabilitiesOf(name: string): string[] {
+  return isThinkingVariant(name) ? ['completion', 'thinking'] : ['completion'];
 }
 
 export interface GenerateRequest {
@@ -26,8 +43,10 @@ export interface GenerateRequest {
   /** The slot (0..parallel-1) this request holds. */
   slot: number;
   signal: AbortSignal;
-  /** Called for each piece of content, in order; awaited (it may pace or inject faults). */
-  onToken: (text: string) => Promise<void>;
+  /** Called for each piece of text, in order; awaited (it may pace or inject faults). */
+  onToken: (text: string, kind: PieceKind) => Promise<void>;
+  /** The first this-many generated tokens are thinking (0: no thinking); they count in eval_count and num_predict. */
+  thinkTokens: number;
 }
 
 /** Engine-wide behaviours a runner reads at each request (they can change at run time). */

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { FaultKind } from '../config';
 import { INJECTED_500, INJECTED_MIDSTREAM, MALFORMED_LINE } from '../fault/plan';
 import { pacedSchedule } from '../paced/backend';
-import { sleep, type GenerateResult, type Runner } from './backend';
+import { sleep, type GenerateResult, type ModelEntry, type Runner } from './backend';
 import { BUSY_MESSAGE, HttpError, isoMicros, msToNs, runnerOptions } from './protocol';
 import type { InferenceRequest } from './request';
 import type { EngineState } from './state';
@@ -12,8 +12,18 @@ import { BodyWriter, sendError, sendJson } from './writer';
 /** Abort reason that ends a generation because an injected fault already answered the client. */
 class FaultStop extends Error {}
 
-function shape(r: InferenceRequest, content: string): Record<string, unknown> {
-  return r.api === 'chat' ? { message: { role: 'assistant', content } } : { response: content };
+/** The text fields of a line: the answer, and the reasoning when there is any (Ollama's `thinking`). */
+function shape(r: InferenceRequest, content: string, thinking = ''): Record<string, unknown> {
+  const think = thinking !== '' ? { thinking } : {};
+  return r.api === 'chat' ? { message: { role: 'assistant', content, ...think } } : { response: content, ...think };
+}
+
+/** Thinking tokens for this request: a thinking model thinks unless `think` is false (Ollama ≥ 0.20). */
+function thinkTokensFor(state: EngineState, r: InferenceRequest, entry: ModelEntry): number {
+  const capable = entry.capabilities.includes('thinking');
+  if (r.think !== undefined && r.think !== false && !capable) throw new HttpError(400, `${JSON.stringify(r.model)} does not support thinking`);
+  if (!capable || r.think === false) return 0;
+  return typeof r.options.think_tokens === 'number' && r.options.think_tokens >= 0 ? r.options.think_tokens : state.cfg.thinkTokens;
 }
 
 function head(r: InferenceRequest): { model: string; created_at: string } {
@@ -42,6 +52,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
     return sendJson(res, 200, { ...head(r), ...shape(r, ''), done: true, done_reason: 'load' });
   }
 
+  const thinkTokens = thinkTokensFor(state, r, entry);
   const fault = state.cfg.mode === 'fault' && state.fault ? state.fault.next() : null;
   if (fault) state.noteFault(fault);
   if (fault === 'http404') throw new HttpError(404, `model '${r.model}' not found`);
@@ -54,9 +65,9 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
     const slot = await model.slots.acquire(ac.signal, (s) => model.runner.cachedPrefix(s, r.prompt));
     const tSlot = performance.now();
     try {
-      const planned = pacedSchedule(state.cfg.paced, r.options).tokens;
+      const planned = pacedSchedule(state.cfg.paced, r.options, thinkTokens).tokens;
       const at = fault && state.fault ? state.fault.atToken(planned) : -1;
-      const result = await stream(state, res, r, fault, at, slot, model.runner.generate.bind(model.runner), ac);
+      const result = await stream(state, res, r, fault, at, slot, thinkTokens, model.runner.generate.bind(model.runner), ac);
       if (!result) return;
       const loadNs = cold && backend.scheduledLoadMs ? msToNs(backend.scheduledLoadMs()) : result.scheduled && !cold ? 0 : msToNs(tLoaded - t0);
       // Scheduled (paced): everything before the slot is measured, the rest is the schedule itself.
@@ -70,7 +81,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
         ...(result.promptCachedCount !== undefined ? { prompt_eval_cached_count: result.promptCachedCount } : {}),
         ...metrics({ prompt_eval_duration: result.promptEvalNs, eval_count: result.evalCount, eval_duration: result.evalNs }),
       };
-      await finish(res, r, final, fault, result.text);
+      await finish(res, r, final, fault, result.text, result.thinking);
     } finally {
       model.slots.release(slot);
     }
@@ -83,12 +94,13 @@ type Generate = Runner['generate'];
 
 // Streams content (or gathers it when stream:false); returns null when a fault or the client ended it.
 async function stream(state: EngineState, res: ServerResponse, r: InferenceRequest, fault: FaultKind | null, at: number,
-  slot: number, generate: Generate, ac: AbortController): Promise<(GenerateResult & { text: string }) | null> {
+  slot: number, thinkTokens: number, generate: Generate, ac: AbortController): Promise<(GenerateResult & { text: string; thinking: string }) | null> {
   const writer = new BodyWriter(res, fault === 'split');
   const started = (): void => {
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   };
   let text = '';
+  let thinking = '';
   let sent = 0;
   let fired = false;
   // Acts out a fault that strikes inside the response; true when the response is over.
@@ -104,7 +116,7 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
         res.socket?.resetAndDestroy();
         return true;
       case 'nodone':
-        if (!r.stream) { sendJson(res, 200, { ...head(r), ...shape(r, text), done: false }); return true; }
+        if (!r.stream) { sendJson(res, 200, { ...head(r), ...shape(r, text, thinking), done: false }); return true; }
         started();
         await writer.end();
         return true;
@@ -121,20 +133,21 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
   };
   try {
     const result = await generate({
-      prompt: r.prompt, options: r.options, slot, signal: ac.signal,
-      onToken: async (piece) => {
+      prompt: r.prompt, options: r.options, slot, signal: ac.signal, thinkTokens,
+      onToken: async (piece, kind) => {
         if (at >= 0 && !fired && sent >= at && await fire()) ac.abort(new FaultStop());
         if (ac.signal.aborted) throw ac.signal.reason;
         sent++;
-        text += piece;
+        if (kind === 'thinking') thinking += piece;
+        else text += piece;
         if (r.stream) {
           started();
-          await writer.line({ ...head(r), ...shape(r, piece), done: false });
+          await writer.line({ ...head(r), ...(kind === 'thinking' ? shape(r, '', piece) : shape(r, piece)), done: false });
         }
       },
     });
     if (at >= 0 && !fired && await fire()) return null;
-    return { ...result, text };
+    return { ...result, text, thinking };
   } catch (e) {
     if (e instanceof FaultStop || ac.signal.reason instanceof FaultStop || res.destroyed) return null;
     if (!res.headersSent) throw e;
@@ -143,14 +156,14 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
   }
 }
 
-async function finish(res: ServerResponse, r: InferenceRequest, final: Record<string, unknown>, fault: FaultKind | null, text: string): Promise<void> {
+async function finish(res: ServerResponse, r: InferenceRequest, final: Record<string, unknown>, fault: FaultKind | null, text: string, thinking: string): Promise<void> {
   const writer = new BodyWriter(res, fault === 'split');
   if (r.stream) {
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
     await writer.end(`${JSON.stringify({ ...head(r), ...shape(r, ''), ...final })}\n`);
     return;
   }
-  const body = fault === 'malformed' ? MALFORMED_LINE : JSON.stringify({ ...head(r), ...shape(r, text), ...final });
+  const body = fault === 'malformed' ? MALFORMED_LINE : JSON.stringify({ ...head(r), ...shape(r, text, thinking), ...final });
   if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
   await writer.end(body);
 }

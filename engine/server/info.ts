@@ -31,7 +31,7 @@ export async function show(state: EngineState, body: unknown): Promise<unknown> 
     template: '{{- range .Messages }}<|{{ .Role }}|>\n{{ .Content }}\n{{ end }}<|assistant|>\n',
     details: entry.details,
     model_info: info,
-    capabilities: ['completion'],
+    capabilities: entry.capabilities,
     modified_at: entry.modifiedAt,
   };
 }

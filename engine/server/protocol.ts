@@ -60,7 +60,7 @@ type OptionType = 'integer' | 'float' | 'boolean' | 'strings';
 const OPTION_TYPES: Record<string, OptionType> = {
   num_ctx: 'integer', num_batch: 'integer', num_gpu: 'integer', main_gpu: 'integer', num_thread: 'integer',
   draft_num_predict: 'integer', num_keep: 'integer', seed: 'integer', num_predict: 'integer', top_k: 'integer',
-  repeat_last_n: 'integer', paced_tokens: 'integer',
+  repeat_last_n: 'integer', paced_tokens: 'integer', think_tokens: 'integer',
   top_p: 'float', min_p: 'float', typical_p: 'float', temperature: 'float', repeat_penalty: 'float',
   presence_penalty: 'float', frequency_penalty: 'float', paced_ttft_ms: 'float', paced_tps: 'float', paced_prefill_ms_per_token: 'float',
   use_mmap: 'boolean', use_mlock: 'boolean', numa: 'boolean', low_vram: 'boolean', f16_kv: 'boolean', penalize_newline: 'boolean',

@@ -20,6 +20,19 @@ export interface InferenceRequest {
   raw: boolean;
   options: RequestOptions;
   keepAliveMs: number | undefined;
+  /** Ollama's `think`: true/false or a level; undefined = not sent (a thinking model then thinks). */
+  think: boolean | 'low' | 'medium' | 'high' | undefined;
+}
+
+/** Ollama's api.ThinkValue: a boolean or "high" / "medium" / "low". */
+export function parseThink(v: unknown): InferenceRequest['think'] {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    if (v === 'high' || v === 'medium' || v === 'low') return v;
+    throw new HttpError(400, `invalid think value: ${JSON.stringify(v)} (must be "high", "medium", "low", true, or false)`);
+  }
+  throw new HttpError(400, 'think must be a boolean or string ("high", "medium", "low", true, or false)');
 }
 
 function goType(v: unknown): string {
@@ -62,6 +75,7 @@ export function parseInference(api: InferenceApi, body: unknown): InferenceReque
   const raw = api === 'generate' && (field<boolean>(o, 'raw', 'boolean', struct) ?? false);
   const options = parseOptions(o.options);
   const keepAliveMs = parseKeepAlive(o.keep_alive);
+  const think = parseThink(o.think);
   let prompt: string;
   let empty: boolean;
   if (api === 'chat') {
@@ -77,5 +91,5 @@ export function parseInference(api: InferenceApi, body: unknown): InferenceReque
     empty = text === '';
     prompt = raw ? text : renderChat([...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: text }]);
   }
-  return { api, model, name: normalizeModelName(model), prompt, empty, stream, raw, options, keepAliveMs };
+  return { api, model, name: normalizeModelName(model), prompt, empty, stream, raw, options, keepAliveMs, think };
 }
