@@ -16,6 +16,7 @@ import { sleep } from '../server/backend';
 import type { RunnerOptions } from '../server/protocol';
 import type { PacedConfig } from '../config';
 import { SlotTokens } from '../server/promptCache';
+import { jsonPieces, pacedJson } from './structured';
 import { sleepUntil } from './clock';
 
 const WORDS = ['the', 'paced', 'engine', 'writes', 'tokens', 'on', 'an', 'exact', 'schedule', 'for', 'measuring', 'a',
@@ -70,7 +71,12 @@ class PacedRunner implements Runner {
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const start = performance.now();
-    const s = pacedSchedule(this.cfg(), req.options, req.thinkTokens);
+    const seed = req.options.seed ?? 0;
+    // Structured output: the answer is a JSON text matching the schema, one piece per token.
+    const pieces = req.structured ? jsonPieces(pacedJson(req.structured.schema, (i) => pacedToken(req.prompt, seed, i).trim(),
+      pacedSchedule(this.cfg(), req.options).tokens)) : null;
+    const s = pacedSchedule(this.cfg(), pieces ? { ...req.options, paced_tokens: pieces.length } : req.options, req.thinkTokens);
+    const answerKind = req.structured?.kind ?? 'content';
     const promptTokens = pacedTokens(req.prompt);
     const promptCount = Math.max(1, promptTokens.length);
     const cacheOn = this.behaviour().promptCache;
@@ -79,13 +85,13 @@ class PacedRunner implements Runner {
     this.cache.set(req.slot, cacheOn ? promptTokens : []);
     const ttftMs = s.ttftMs + s.prefillMsPerToken * (promptCount - cached);
     const interval = 1000 / s.tps;
-    const seed = req.options.seed ?? 0;
     const context: number[] = [];
     for (let i = 0; i < s.tokens; i++) {
       await sleepUntil(start + ttftMs + i * interval, req.signal);
       const thinking = i < req.thinkTokens;
-      const piece = thinking ? pacedToken(`thinking about: ${req.prompt}`, seed, i) : pacedToken(req.prompt, seed, i - req.thinkTokens);
-      await req.onToken(piece, thinking ? 'thinking' : 'content');
+      const k = i - req.thinkTokens;
+      const piece = thinking ? pacedToken(`thinking about: ${req.prompt}`, seed, i) : pieces ? pieces[k] : pacedToken(req.prompt, seed, k);
+      await req.onToken(piece, thinking ? 'thinking' : answerKind);
       if (cacheOn) this.cache.push(req.slot, piece.trim());
       context.push(i);
     }

@@ -1,5 +1,6 @@
 // What a generation backend (llama.cpp or paced) gives the shared scheduler and HTTP layer.
 import type { RequestOptions, RunnerOptions } from './protocol';
+import type { Structured } from './structured';
 
 export interface ModelDetails {
   parent_model: string;
@@ -23,7 +24,7 @@ export interface ModelEntry {
 }
 
 /** What a generated piece of text is: reasoning (Ollama's `thinking` fields) or the answer. */
-export type PieceKind = 'thinking' | 'content';
+export type PieceKind = 'thinking' | 'content' | 'tool';
 
 /**
  * A thinking variant is a served name whose base ends in `-think` (`tiny-think`, `mid-think:latest`): the
@@ -47,6 +48,8 @@ export interface GenerateRequest {
   onToken: (text: string, kind: PieceKind) => Promise<void>;
   /** The first this-many generated tokens are thinking (0: no thinking); they count in eval_count and num_predict. */
   thinkTokens: number;
+  /** After thinking, output constrained to a JSON schema (format, or a tool call); undefined = free text. */
+  structured?: Structured;
 }
 
 /** Engine-wide behaviours a runner reads at each request (they can change at run time). */

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import type { FaultKind } from '../config';
 import { INJECTED_500, INJECTED_MIDSTREAM, MALFORMED_LINE } from '../fault/plan';
 import { pacedSchedule } from '../paced/backend';
-import { sleep, type GenerateResult, type ModelEntry, type Runner } from './backend';
+import { sleep, type GenerateRequest, type GenerateResult, type ModelEntry, type Runner } from './backend';
+import { toolCallSchema, toolCallsOf, type Structured } from './structured';
 import { BUSY_MESSAGE, HttpError, isoMicros, msToNs, runnerOptions } from './protocol';
 import type { InferenceRequest } from './request';
 import type { EngineState } from './state';
@@ -16,6 +17,22 @@ class FaultStop extends Error {}
 function shape(r: InferenceRequest, content: string, thinking = ''): Record<string, unknown> {
   const think = thinking !== '' ? { thinking } : {};
   return r.api === 'chat' ? { message: { role: 'assistant', content, ...think } } : { response: content, ...think };
+}
+
+/**
+ * What constrains the output. A chat with `tools` whose last message is not a tool result is answered with
+ * a call — of the tool named by the option `paced_tool` (any mode; "" = answer in text), else the first
+ * tool — its arguments generated under the tool's parameter schema; after a tool result, or without tools,
+ * `format` applies.
+ */
+function structuredFor(r: InferenceRequest): Structured | undefined {
+  if (r.tools.length > 0 && r.lastRole !== 'tool') {
+    const named = typeof r.options.paced_tool === 'string' ? r.options.paced_tool : undefined;
+    const tool = named === undefined ? r.tools[0] : r.tools.find((t) => t.name === named);
+    if (named !== undefined && named !== '' && !tool) throw new HttpError(400, `option paced_tool: no tool named ${JSON.stringify(named)} in tools`);
+    if (tool) return { schema: toolCallSchema(tool), kind: 'tool' };
+  }
+  return r.format === undefined ? undefined : { schema: r.format, kind: 'content' };
 }
 
 /** Thinking tokens for this request: a thinking model thinks unless `think` is false (Ollama ≥ 0.20). */
@@ -53,6 +70,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
   }
 
   const thinkTokens = thinkTokensFor(state, r, entry);
+  const structured = structuredFor(r);
   const fault = state.cfg.mode === 'fault' && state.fault ? state.fault.next() : null;
   if (fault) state.noteFault(fault);
   if (fault === 'http404') throw new HttpError(404, `model '${r.model}' not found`);
@@ -67,7 +85,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
     try {
       const planned = pacedSchedule(state.cfg.paced, r.options, thinkTokens).tokens;
       const at = fault && state.fault ? state.fault.atToken(planned) : -1;
-      const result = await stream(state, res, r, fault, at, slot, thinkTokens, model.runner.generate.bind(model.runner), ac);
+      const result = await stream(state, res, r, fault, at, slot, { thinkTokens, structured }, model.runner.generate.bind(model.runner), ac);
       if (!result) return;
       const loadNs = cold && backend.scheduledLoadMs ? msToNs(backend.scheduledLoadMs()) : result.scheduled && !cold ? 0 : msToNs(tLoaded - t0);
       // Scheduled (paced): everything before the slot is measured, the rest is the schedule itself.
@@ -81,7 +99,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
         ...(result.promptCachedCount !== undefined ? { prompt_eval_cached_count: result.promptCachedCount } : {}),
         ...metrics({ prompt_eval_duration: result.promptEvalNs, eval_count: result.evalCount, eval_duration: result.evalNs }),
       };
-      await finish(res, r, final, fault, result.text, result.thinking);
+      await finish(res, r, final, fault, result.text, result.thinking, result.toolCalls);
     } finally {
       model.slots.release(slot);
     }
@@ -94,13 +112,14 @@ type Generate = Runner['generate'];
 
 // Streams content (or gathers it when stream:false); returns null when a fault or the client ended it.
 async function stream(state: EngineState, res: ServerResponse, r: InferenceRequest, fault: FaultKind | null, at: number,
-  slot: number, thinkTokens: number, generate: Generate, ac: AbortController): Promise<(GenerateResult & { text: string; thinking: string }) | null> {
+  slot: number, shaping: Pick<GenerateRequest, 'thinkTokens' | 'structured'>, generate: Generate, ac: AbortController): Promise<(GenerateResult & Answer) | null> {
   const writer = new BodyWriter(res, fault === 'split');
   const started = (): void => {
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   };
   let text = '';
   let thinking = '';
+  let call = '';
   let sent = 0;
   let fired = false;
   // Acts out a fault that strikes inside the response; true when the response is over.
@@ -133,11 +152,13 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
   };
   try {
     const result = await generate({
-      prompt: r.prompt, options: r.options, slot, signal: ac.signal, thinkTokens,
+      prompt: r.prompt, options: r.options, slot, signal: ac.signal, ...shaping,
       onToken: async (piece, kind) => {
         if (at >= 0 && !fired && sent >= at && await fire()) ac.abort(new FaultStop());
         if (ac.signal.aborted) throw ac.signal.reason;
         sent++;
+        // A tool call is sent whole once complete (Ollama parses it out of the stream), not piece by piece.
+        if (kind === 'tool') { call += piece; return; }
         if (kind === 'thinking') thinking += piece;
         else text += piece;
         if (r.stream) {
@@ -147,7 +168,14 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
       },
     });
     if (at >= 0 && !fired && await fire()) return null;
-    return { ...result, text, thinking };
+    const toolCalls = call === '' ? null : toolCallsOf(call);
+    // A call cut short (num_predict) is not a call: Ollama then returns the text as content.
+    if (call !== '' && !toolCalls) text += call;
+    if (r.stream && (toolCalls || (call !== '' && text !== ''))) {
+      started();
+      await writer.line({ ...head(r), ...(toolCalls ? withCalls(shape(r, ''), toolCalls) : shape(r, call)), done: false });
+    }
+    return { ...result, text, thinking, toolCalls };
   } catch (e) {
     if (e instanceof FaultStop || ac.signal.reason instanceof FaultStop || res.destroyed) return null;
     if (!res.headersSent) throw e;
@@ -156,14 +184,23 @@ async function stream(state: EngineState, res: ServerResponse, r: InferenceReque
   }
 }
 
-async function finish(res: ServerResponse, r: InferenceRequest, final: Record<string, unknown>, fault: FaultKind | null, text: string, thinking: string): Promise<void> {
+interface Answer { text: string; thinking: string; toolCalls: ToolCalls | null }
+type ToolCalls = NonNullable<ReturnType<typeof toolCallsOf>>;
+
+function withCalls(fields: Record<string, unknown>, calls: ToolCalls | null): Record<string, unknown> {
+  if (!calls || !fields.message) return fields;
+  return { ...fields, message: { ...(fields.message as object), tool_calls: calls } };
+}
+
+async function finish(res: ServerResponse, r: InferenceRequest, final: Record<string, unknown>, fault: FaultKind | null, text: string, thinking: string,
+  toolCalls: ToolCalls | null): Promise<void> {
   const writer = new BodyWriter(res, fault === 'split');
   if (r.stream) {
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
     await writer.end(`${JSON.stringify({ ...head(r), ...shape(r, ''), ...final })}\n`);
     return;
   }
-  const body = fault === 'malformed' ? MALFORMED_LINE : JSON.stringify({ ...head(r), ...shape(r, text, thinking), ...final });
+  const body = fault === 'malformed' ? MALFORMED_LINE : JSON.stringify({ ...head(r), ...withCalls(shape(r, text, thinking), toolCalls), ...final });
   if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
   await writer.end(body);
 }

@@ -56,7 +56,7 @@ export function parseKeepAlive(v: unknown): number | undefined {
   return ms < 0 ? FOREVER_MS : ms;
 }
 
-type OptionType = 'integer' | 'float' | 'boolean' | 'strings';
+type OptionType = 'integer' | 'float' | 'boolean' | 'string' | 'strings';
 const OPTION_TYPES: Record<string, OptionType> = {
   num_ctx: 'integer', num_batch: 'integer', num_gpu: 'integer', main_gpu: 'integer', num_thread: 'integer',
   draft_num_predict: 'integer', num_keep: 'integer', seed: 'integer', num_predict: 'integer', top_k: 'integer',
@@ -64,7 +64,7 @@ const OPTION_TYPES: Record<string, OptionType> = {
   top_p: 'float', min_p: 'float', typical_p: 'float', temperature: 'float', repeat_penalty: 'float',
   presence_penalty: 'float', frequency_penalty: 'float', paced_ttft_ms: 'float', paced_tps: 'float', paced_prefill_ms_per_token: 'float',
   use_mmap: 'boolean', use_mlock: 'boolean', numa: 'boolean', low_vram: 'boolean', f16_kv: 'boolean', penalize_newline: 'boolean',
-  stop: 'strings',
+  stop: 'strings', paced_tool: 'string',
 };
 
 /** Validated request options; unknown keys are dropped (Ollama logs and ignores them). */
@@ -91,6 +91,9 @@ export function parseOptions(v: unknown): RequestOptions {
       out[key] = val;
     } else if (type === 'boolean') {
       if (typeof val !== 'boolean') throw new HttpError(400, `option "${key}" must be of type boolean`);
+      out[key] = val;
+    } else if (type === 'string') {
+      if (typeof val !== 'string') throw new HttpError(400, `option "${key}" must be of type string`);
       out[key] = val;
     } else {
       if (!Array.isArray(val) || val.some((s) => typeof s !== 'string')) throw new HttpError(400, `option "${key}" must be of an array of strings`);

@@ -1,6 +1,7 @@
 // Decoding of /api/generate and /api/chat bodies with Ollama's validation and its prompt template.
 import { normalizeModelName } from '../config';
 import { HttpError, parseKeepAlive, parseOptions, type RequestOptions } from './protocol';
+import { parseFormat, parseTools, type OutputFormat, type ToolSpec } from './structured';
 
 export type InferenceApi = 'generate' | 'chat';
 
@@ -22,6 +23,12 @@ export interface InferenceRequest {
   keepAliveMs: number | undefined;
   /** Ollama's `think`: true/false or a level; undefined = not sent (a thinking model then thinks). */
   think: boolean | 'low' | 'medium' | 'high' | undefined;
+  /** Ollama's `format`: "json" or a JSON schema; undefined = free text. */
+  format: OutputFormat | undefined;
+  /** Chat `tools` (function tools); empty when none. */
+  tools: ToolSpec[];
+  /** Role of the last chat message ('' for generate): after a tool result the model answers in text. */
+  lastRole: string;
 }
 
 /** Ollama's api.ThinkValue: a boolean or "high" / "medium" / "low". */
@@ -54,7 +61,10 @@ function messages(v: unknown): ChatMessage[] {
   return v.map((m) => {
     if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new HttpError(400, `json: cannot unmarshal ${goType(m)} into Go struct field ChatRequest.messages of type api.Message`);
     const r = m as Record<string, unknown>;
-    return { role: (field<string>(r, 'role', 'string', 'Message') ?? '').toLowerCase(), content: field<string>(r, 'content', 'string', 'Message') ?? '' };
+    const content = field<string>(r, 'content', 'string', 'Message') ?? '';
+    // An assistant turn that called tools: the calls are part of what the model saw (and of its cache).
+    const calls = Array.isArray(r.tool_calls) && r.tool_calls.length > 0 ? JSON.stringify(r.tool_calls) : '';
+    return { role: (field<string>(r, 'role', 'string', 'Message') ?? '').toLowerCase(), content: calls !== '' ? `${content}${content ? '\n' : ''}${calls}` : content };
   });
 }
 
@@ -76,11 +86,15 @@ export function parseInference(api: InferenceApi, body: unknown): InferenceReque
   const options = parseOptions(o.options);
   const keepAliveMs = parseKeepAlive(o.keep_alive);
   const think = parseThink(o.think);
+  const format = parseFormat(o.format);
+  const tools = api === 'chat' ? parseTools(o.tools) : [];
   let prompt: string;
   let empty: boolean;
+  let lastRole = '';
   if (api === 'chat') {
     const msgs = messages(o.messages);
     empty = msgs.length === 0;
+    lastRole = msgs.at(-1)?.role ?? '';
     prompt = renderChat(msgs);
   } else {
     const text = field<string>(o, 'prompt', 'string', struct) ?? '';
@@ -91,5 +105,5 @@ export function parseInference(api: InferenceApi, body: unknown): InferenceReque
     empty = text === '';
     prompt = raw ? text : renderChat([...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: text }]);
   }
-  return { api, model, name: normalizeModelName(model), prompt, empty, stream, raw, options, keepAliveMs, think };
+  return { api, model, name: normalizeModelName(model), prompt, empty, stream, raw, options, keepAliveMs, think, format, tools, lastRole };
 }
