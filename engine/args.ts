@@ -13,6 +13,7 @@ export const ENGINE_USAGE = `usage: engine.mjs [options]
   --eos-bias X          EOS logit bias of the generated model (-20 never stops; 0..1 stops naturally)
   --load-delay-ms N     added to every llama model load
   --no-prompt-cache     evaluate every prompt whole (default: reuse the slot's longest common prefix, as Ollama)
+  --think-tokens N      thinking tokens a <name>-think model generates before its answer (default 16)
   --paced-ttft-ms N --paced-tps N --paced-tokens N --paced-load-ms N --paced-prefill-ms-per-token N
   --fault KIND          http404 http500 http503 midstream reset stall nodone malformed split
   --fault-after-good N --fault-count N --fault-probability P --fault-seed N --fault-stall-ms N --fault-at-token N
@@ -20,7 +21,7 @@ export const ENGINE_USAGE = `usage: engine.mjs [options]
   --stdin-lifeline      exit when stdin closes (the parent went away)`;
 
 const NUMBER_FLAGS = {
-  port: 'port', parallel: 'parallel', 'max-queue': 'maxQueue', 'eos-bias': 'eosBias', 'load-delay-ms': 'loadDelayMs',
+  port: 'port', parallel: 'parallel', 'max-queue': 'maxQueue', 'eos-bias': 'eosBias', 'load-delay-ms': 'loadDelayMs', 'think-tokens': 'thinkTokens',
 } as const;
 const PACED_FLAGS = {
   'paced-ttft-ms': 'ttftMs', 'paced-tps': 'tokensPerSec', 'paced-tokens': 'tokens', 'paced-load-ms': 'loadMs', 'paced-prefill-ms-per-token': 'prefillMsPerToken',

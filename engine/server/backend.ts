@@ -19,7 +19,7 @@ export interface ModelEntry {
   details: ModelDetails;
   /** Flattened GGUF metadata for /api/show's model_info. */
   modelInfo: Record<string, unknown>;
-  /** /api/show capabilities: "completion", plus "thinking" for a thinking variant. */
+  /** /api/show capabilities: "completion", "tools" (every model answers tools), plus "thinking" for a thinking variant. */
   capabilities: string[];
 }
 
@@ -35,7 +35,7 @@ export function isThinkingVariant(name: string): boolean {
 }
 
 export function capabilitiesOf(name: string): string[] {
-  return isThinkingVariant(name) ? ['completion', 'thinking'] : ['completion'];
+  return isThinkingVariant(name) ? ['completion', 'tools', 'thinking'] : ['completion', 'tools'];
 }
 
 export interface GenerateRequest {

@@ -7,6 +7,7 @@ import { FAULT_KINDS, validateConfig, type EngineConfig } from '../../../engine/
 interface EngineCliOptions {
   port: string; host: string; parallel?: string; maxQueue?: string; mode?: string; model?: string; models?: string;
   eosBias?: string; loadDelayMs?: string; pacedTtftMs?: string; pacedTps?: string; pacedTokens?: string; pacedLoadMs?: string;
+  pacedPrefillMsPerToken?: string; promptCache?: boolean; thinkTokens?: string;
   fault?: string; faultAfterGood?: string; faultCount?: string; faultProbability?: string; faultSeed?: string; faultStallMs?: string;
 }
 
@@ -23,7 +24,8 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** Command-line options → the engine configuration, validated like every other way in. */
 export function engineConfigFromCli(o: EngineCliOptions): EngineConfig {
-  const paced = defined({ ttftMs: num('paced-ttft-ms', o.pacedTtftMs), tokensPerSec: num('paced-tps', o.pacedTps), tokens: num('paced-tokens', o.pacedTokens), loadMs: num('paced-load-ms', o.pacedLoadMs) });
+  const paced = defined({ ttftMs: num('paced-ttft-ms', o.pacedTtftMs), tokensPerSec: num('paced-tps', o.pacedTps), tokens: num('paced-tokens', o.pacedTokens), loadMs: num('paced-load-ms', o.pacedLoadMs),
+    prefillMsPerToken: num('paced-prefill-ms-per-token', o.pacedPrefillMsPerToken) });
   const fault = o.fault === undefined ? undefined : defined({
     kind: o.fault, afterGood: num('fault-after-good', o.faultAfterGood), count: num('fault-count', o.faultCount),
     probability: num('fault-probability', o.faultProbability), seed: num('fault-seed', o.faultSeed), stallMs: num('fault-stall-ms', o.faultStallMs),
@@ -32,6 +34,7 @@ export function engineConfigFromCli(o: EngineCliOptions): EngineConfig {
     port: num('port', o.port), host: o.host, parallel: num('parallel', o.parallel), maxQueue: num('max-queue', o.maxQueue),
     mode: o.mode, model: o.model, models: o.models?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
     eosBias: num('eos-bias', o.eosBias), loadDelayMs: num('load-delay-ms', o.loadDelayMs),
+    promptCache: o.promptCache === false ? false : undefined, thinkTokens: num('think-tokens', o.thinkTokens),
     paced: Object.keys(paced).length > 0 ? paced : undefined, fault,
   });
   return validateConfig(raw, 'chimeraforge engine') as EngineConfig;
@@ -65,10 +68,13 @@ export function registerEngineCommand(program: Command): void {
     .option('--models <names>', 'comma-separated served model names (default: <model>:latest)')
     .option('--eos-bias <x>', 'EOS logit bias of the generated model: -20 never stops, 0..1 stops naturally')
     .option('--load-delay-ms <n>', 'added to every model load (clearer cold vs warm)')
+    .option('--no-prompt-cache', 'evaluate every prompt whole (default: reuse the longest cached prefix per slot, as Ollama)')
+    .option('--think-tokens <n>', 'thinking tokens a <name>-think model generates before its answer (default 16)')
     .option('--paced-ttft-ms <n>', 'paced: time to first token')
     .option('--paced-tps <n>', 'paced: tokens per second')
     .option('--paced-tokens <n>', 'paced: tokens per response')
     .option('--paced-load-ms <n>', 'paced: simulated load time of a cold request')
+    .option('--paced-prefill-ms-per-token <n>', 'paced: prefill time per prompt token not served from the cache')
     .addOption(new Option('--fault <kind>', 'fault: what to inject').choices([...FAULT_KINDS]))
     .option('--fault-after-good <n>', 'fault: good requests before the first fault')
     .option('--fault-count <n>', 'fault: how many faults (default: all following requests)')

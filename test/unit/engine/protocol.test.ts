@@ -7,6 +7,7 @@ import { pacedSchedule, pacedToken } from '../../../engine/paced/backend';
 import { FaultPlan } from '../../../engine/fault/plan';
 import { DEFAULT_PACED, normalizeModelName, resolveConfig, validateConfig } from '../../../engine/config';
 import { parseEngineArgs } from '../../../engine/args';
+import { engineConfigFromCli } from '../../../src/cli/commands/engine';
 import { isChimeraError } from '../../../src/core/errors';
 
 describe('engine protocol', () => {
@@ -189,8 +190,12 @@ describe('engine protocol', () => {
       assert.deepEqual(a.config, { mode: 'fault', port: 0, parallel: 2, models: ['a', 'b:x'], paced: { tokensPerSec: 250 }, fault: { kind: 'midstream', afterGood: 3 } });
       assert.equal(a.stdinLifeline, true);
       assert.deepEqual(parseEngineArgs(['--config-json', '{"mode":"paced","paced":{"tokens":3}}', '--paced-tokens', '4']).config, { mode: 'paced', paced: { tokens: 4 } });
-      assert.deepEqual(parseEngineArgs(['--no-prompt-cache', '--paced-prefill-ms-per-token', '0.25']).config, { promptCache: false, paced: { prefillMsPerToken: 0.25 } });
+      assert.deepEqual(parseEngineArgs(['--no-prompt-cache', '--think-tokens', '3', '--paced-prefill-ms-per-token', '0.25']).config, { promptCache: false, thinkTokens: 3, paced: { prefillMsPerToken: 0.25 } });
       assert.equal(resolveConfig({}).promptCache, true, 'the prompt cache is on by default, as in Ollama');
+      // `chimeraforge engine` maps its flags onto the same configuration (commander gives promptCache false for --no-prompt-cache).
+      assert.deepEqual(engineConfigFromCli({ port: '0', host: '127.0.0.1', promptCache: false, thinkTokens: '4', pacedPrefillMsPerToken: '2' }),
+        { port: 0, host: '127.0.0.1', promptCache: false, thinkTokens: 4, paced: { prefillMsPerToken: 2 } });
+      assert.equal(engineConfigFromCli({ port: '0', host: '127.0.0.1', promptCache: true }).promptCache, undefined, 'default: left to the engine (on)');
       assert.throws(() => parseEngineArgs(['--port', 'abc']), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT'));
       assert.throws(() => parseEngineArgs(['--bogus']), (e: unknown) => isChimeraError(e, 'E_BAD_INPUT'));
     });

@@ -24,8 +24,8 @@ describe('engine thinking models (paced)', function () {
 
   it('/api/show lists the "thinking" capability for the -think variant only', async () => {
     const caps = async (model: string): Promise<string[]> => ((await (await fetch(`${e.url}/api/show`, { method: 'POST', body: JSON.stringify({ model }) })).json()) as { capabilities: string[] }).capabilities;
-    assert.deepEqual(await caps('tiny-think'), ['completion', 'thinking']);
-    assert.deepEqual(await caps('tiny'), ['completion']);
+    assert.deepEqual(await caps('tiny-think'), ['completion', 'tools', 'thinking']);
+    assert.deepEqual(await caps('tiny'), ['completion', 'tools']);
   });
 
   for (const think of [undefined, true, 'high'] as const) {
