@@ -3,21 +3,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CorruptLine } from '../store/read';
 import type { RunRecord } from '../types';
+import { parseRunRecord } from '../store/runCodec';
 
 const CHUNK = 1 << 20;
 
 function parse(text: string, line: number, onRun: (r: RunRecord) => void, corrupt: CorruptLine[]): void {
   if (text.trim() === '') return;
-  try {
-    const r = JSON.parse(text) as RunRecord;
-    if (typeof r !== 'object' || r === null || typeof r.run !== 'number' || typeof r.variant !== 'string') {
-      corrupt.push({ line, error: 'not a run record (missing run or variant)' });
-      return;
-    }
-    onRun(r);
-  } catch (e) {
-    corrupt.push({ line, error: (e as Error).message });
-  }
+  const r = parseRunRecord(text);
+  if (typeof r === 'string') corrupt.push({ line, error: r });
+  else onRun(r);
 }
 
 /** Calls onRun for each record of a runs.jsonl file; unreadable lines are returned with their numbers. A missing file has no runs. */

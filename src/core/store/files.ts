@@ -37,8 +37,13 @@ export class JsonlAppender {
   }
 
   append(value: unknown): void {
+    this.appendLine(JSON.stringify(value));
+  }
+
+  /** One line already serialized (without its newline), written and fsynced. */
+  appendLine(line: string): void {
     if (this.fd === null) throw new ChimeraError('E_INTERNAL', `append to closed file ${this.file}`);
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    writeSync(this.fd, `${line}\n`);
     fsyncSync(this.fd);
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { ChimeraError } from '../errors';
 import type { Meta, RunRecord, ShownStatus } from '../types';
+import { parseRunRecord } from './runCodec';
 
 export interface CorruptLine { line: number; error: string }
 export interface RunsRead { runs: RunRecord[]; corrupt: CorruptLine[]; file: string }
@@ -39,16 +40,9 @@ export function readMeta(trDir: string): Meta {
 
 function parseRunLine(line: string, n: number, runs: RunRecord[], corrupt: CorruptLine[]): void {
   if (line.trim() === '') return;
-  try {
-    const r = JSON.parse(line) as RunRecord;
-    if (typeof r !== 'object' || r === null || typeof r.run !== 'number' || typeof r.variant !== 'string') {
-      corrupt.push({ line: n, error: 'not a run record (missing run or variant)' });
-      return;
-    }
-    runs.push(r);
-  } catch (e) {
-    corrupt.push({ line: n, error: (e as Error).message });
-  }
+  const r = parseRunRecord(line);
+  if (typeof r === 'string') corrupt.push({ line: n, error: r });
+  else runs.push(r);
 }
 
 /** All run records of runs.jsonl (small and medium files). */
@@ -71,23 +65,29 @@ export interface ForEachRunOptions {
   omitChunkTimes?: boolean;
 }
 
-const CHUNK_KEY = '"chunkMs":[';
+// Per-chunk times as written now (compact, runCodec.ts) and by earlier versions.
+const CHUNK_KEYS = ['"chunkDeltaUs":[', '"chunkMs":['];
 
 /**
- * The line with each "chunkMs":[…] array emptied, before JSON.parse. The arrays hold numbers only (no
+ * The line with each per-chunk time array emptied, before JSON.parse. The arrays hold numbers only (no
  * nested brackets), and inside a JSON string the key's quotes would be escaped, so the text match is exact.
  */
 export function withoutChunkTimes(line: string): string {
-  let i = line.indexOf(CHUNK_KEY);
+  for (const key of CHUNK_KEYS) line = emptyArrays(line, key);
+  return line;
+}
+
+function emptyArrays(line: string, key: string): string {
+  let i = line.indexOf(key);
   if (i === -1) return line;
   let out = '';
   let from = 0;
   while (i !== -1) {
-    const close = line.indexOf(']', i + CHUNK_KEY.length);
+    const close = line.indexOf(']', i + key.length);
     if (close === -1) return line; // torn line: JSON.parse reports it as it is
-    out += line.slice(from, i + CHUNK_KEY.length);
+    out += line.slice(from, i + key.length);
     from = close;
-    i = line.indexOf(CHUNK_KEY, close);
+    i = line.indexOf(key, close);
   }
   return out + line.slice(from);
 }

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureWritableDir, JsonlAppender, writeFileAtomic, writeJsonAtomic } from './files';
 import { reportFileName, reserveTrDir } from './trId';
+import { encodeRunLine } from './runCodec';
 import type { Counts, Meta, RunRecord, Summary, TrStatus } from '../types';
 
 export const META_SCHEMA_VERSION = 1;
@@ -69,7 +70,7 @@ export class TrWriter {
   /** Append one finished run (flushed to disk before this returns) and refresh meta.json's counts. */
   addRun(run: RunRecord, summary?: Summary): void {
     this.flushOutputs();
-    this.runs.append(run);
+    this.runs.appendLine(encodeRunLine(run));
     countRun(this.meta.counts, run);
     if (summary) this.meta.summary = summary;
     this.flushMeta();
