@@ -4,6 +4,7 @@ import { validateConfig } from '../config';
 import { isChimeraError } from '../../src/core/errors';
 import { ENGINE_VERSION, ps, show, tags } from './info';
 import { handleInference } from './inference';
+import { handleOpenAi } from './openai';
 import { HttpError } from './protocol';
 import { parseInference } from './request';
 import type { EngineState } from './state';
@@ -63,13 +64,18 @@ async function route(state: EngineState, req: IncomingMessage, res: ServerRespon
     }
     return;
   }
+  if ((path === '/v1/chat/completions' || path === '/v1/completions') && method === 'POST') {
+    const host = req.socket.localAddress ?? '127.0.0.1';
+    const self = `http://${host.includes(':') ? `[${host}]` : host}:${req.socket.localPort}`;
+    return handleOpenAi(path === '/v1/chat/completions' ? 'chat' : 'completions', await jsonBody(req), self, res, req);
+  }
   if (path === ADMIN_STATS && method === 'GET') return sendJson(res, 200, await state.stats());
   if (path === ADMIN_CONFIG && method === 'POST') {
     state.configure(validateConfig(await jsonBody(req)));
     state.log(`reconfigured: mode ${state.cfg.mode}${state.cfg.fault ? `, fault ${state.cfg.fault.kind}` : ''}`);
     return sendJson(res, 200, { mode: state.cfg.mode, paced: state.cfg.paced, fault: state.cfg.fault, maxQueue: state.cfg.maxQueue });
   }
-  const known = ['/', '/api/version', '/api/tags', '/api/ps', '/api/show', '/api/generate', '/api/chat', ADMIN_STATS, ADMIN_CONFIG];
+  const known = ['/', '/api/version', '/api/tags', '/api/ps', '/api/show', '/api/generate', '/api/chat', '/v1/chat/completions', '/v1/completions', ADMIN_STATS, ADMIN_CONFIG];
   if (known.includes(path)) {
     res.writeHead(405, { 'Content-Type': 'text/plain' });
     res.end('405 method not allowed');
