@@ -45,6 +45,10 @@ function describeAjvError(e: ErrorObject, data: unknown): string | null {
     case 'type':
       return `${path}: must be ${(e.params as { type: string }).type} (got ${JSON.stringify(got)})`;
     case 'anyOf':
+      // A field may name what it expects ("x-expected"), clearer than "does not match any allowed form".
+      if (typeof (e.parentSchema as { 'x-expected'?: unknown } | undefined)?.['x-expected'] === 'string') {
+        return `${path}: must be ${(e.parentSchema as { 'x-expected': string })['x-expected']} (got ${JSON.stringify(got)})`;
+      }
       return `${path}: ${e.parentSchema && (e.parentSchema as { anyOf?: { required?: string[] }[] }).anyOf?.every((s) => s.required) ? `needs one of ${(e.parentSchema as { anyOf: { required: string[] }[] }).anyOf.map((s) => `"${s.required.join('", "')}"`).join(' or ')}` : 'does not match any allowed form'}`;
     case 'discriminator':
       return `${path}: "type" must be one of "report-agent", "prompt", "steps" (got ${JSON.stringify((got as { type?: unknown } | undefined)?.type)})`;

@@ -17,6 +17,8 @@ export const DEFAULTS = {
   order: 'interleaved',
   seed: 42,
   timeoutMs: 120_000,
+  /** Ollama allows a model load 5 minutes (OLLAMA_LOAD_TIMEOUT) and sends nothing before the first token. */
+  firstByteTimeoutMs: 300_000,
   coldThresholdMs: DEFAULT_COLD_THRESHOLD_MS,
   retry: { attempts: 2, delayMs: 500 },
   contention: { rule: 'overlap-speedup-below', threshold: 1.5 },
@@ -146,6 +148,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     unloadBetweenVariants: x.unloadBetweenVariants ?? false,
     maxTokens,
     timeoutMs: x.timeoutMs ?? DEFAULTS.timeoutMs,
+    firstByteTimeoutMs: x.firstByteTimeoutMs ?? DEFAULTS.firstByteTimeoutMs,
     ...(x.keepAlive !== undefined ? { keepAlive: x.keepAlive } : {}),
     coldThresholdMs: x.coldThresholdMs ?? DEFAULTS.coldThresholdMs,
     retry: { attempts: x.retry?.attempts ?? DEFAULTS.retry.attempts, delayMs: x.retry?.delayMs ?? DEFAULTS.retry.delayMs },

@@ -41,6 +41,7 @@ export interface ExperimentFile {
   unloadBetweenVariants?: boolean;
   maxTokens?: number;
   timeoutMs?: number;
+  firstByteTimeoutMs?: number;
   keepAlive?: string | number;
   coldThresholdMs?: number;
   retry?: { attempts?: number; delayMs?: number };
@@ -89,7 +90,10 @@ export interface NormalizedExperiment {
   cooldownMs: number;
   unloadBetweenVariants: boolean;
   maxTokens: number | null;
+  /** Longest silence between chunks once the answer has started (ms). */
   timeoutMs: number;
+  /** Longest wait from send to the answer's first byte (ms): covers a model load and the prefill. */
+  firstByteTimeoutMs: number;
   keepAlive?: string | number;
   coldThresholdMs: number;
   retry: { attempts: number; delayMs: number };

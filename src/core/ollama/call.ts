@@ -27,6 +27,8 @@ export interface CallInput {
   stream?: boolean;
   /** Silence limit (ms): see guard.ts for the exact E_TIMEOUT rule. */
   timeoutMs: number;
+  /** Send → first answer byte limit (ms); absent = timeoutMs (guard.ts). */
+  firstByteTimeoutMs?: number;
   signal?: AbortSignal;
   /** Monotonic time (clock.now()) the run started; sendOffsetMs is relative to it. */
   runStartMs: number;
@@ -128,7 +130,7 @@ export async function callModel(input: CallInput): Promise<CallResult> {
   if (input.api !== 'generate' && input.api !== 'chat') throw new TypeError(`callModel: api must be generate or chat, got ${String(input.api)}`);
   const stream = input.stream ?? true;
   const now = client.clock.now;
-  const guard = new RequestGuard(client, { timeoutMs: input.timeoutMs, signal: input.signal, ndjson: stream });
+  const guard = new RequestGuard(client, { timeoutMs: input.timeoutMs, ...(input.firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs: input.firstByteTimeoutMs } : {}), signal: input.signal, ndjson: stream });
   const st = guard.state;
   const startedAt = client.clock.isoNow();
   const callStart = now();
@@ -195,6 +197,7 @@ function factsOf(guard: RequestGuard, p: Progress, clean: boolean): FailureFacts
   return {
     abortKind: clean ? null : guard.abortKind,
     timeoutMs: guard.timeoutMs,
+    ...(guard.timedOutBeforeFirstByte ? { firstByteTimeoutMs: guard.firstByteTimeoutMs } : {}),
     status: st.status,
     httpMessage: st.httpMessage,
     fetchFailed: st.fetchFailed,

@@ -7,6 +7,8 @@ export interface FailureFacts {
   /** Why we aborted it ourselves, if we did. */
   abortKind: 'timeout' | 'cancel' | null;
   timeoutMs: number;
+  /** The timeout that fired was the first-byte limit (firstByteTimeoutMs), not the silence between chunks. */
+  firstByteTimeoutMs?: number | null;
   /** HTTP status once headers arrived, else null. */
   status: number | null;
   httpMessage: string | null;
@@ -69,6 +71,9 @@ export function classifyHttpStatus(status: number, message: string): Classified 
 }
 
 export function classifyFailure(e: unknown, f: FailureFacts): Classified {
+  if (f.abortKind === 'timeout' && typeof f.firstByteTimeoutMs === 'number') {
+    return { code: 'E_TIMEOUT', detail: `no answer byte within ${f.firstByteTimeoutMs} ms of sending (firstByteTimeoutMs: covers a model load and the prefill)` };
+  }
   if (f.abortKind === 'timeout') {
     const what = f.status === null ? 'no response' : 'the stream stalled';
     return { code: 'E_TIMEOUT', detail: `${what}: nothing received for ${f.timeoutMs} ms (timeoutMs)` };

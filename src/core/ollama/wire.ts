@@ -12,6 +12,8 @@ export class WireState {
   status: number | null = null;
   /** The server's error message for a non-2xx answer. */
   httpMessage: string | null = null;
+  /** Monotonic time the first body byte arrived (null until then): ends the first-byte wait. */
+  firstByteAt: number | null = null;
   /** Monotonic time of the last thing received (or of the send): the stall watchdog reads it. */
   lastActivity: number;
   bodyEnded = false;
@@ -131,6 +133,7 @@ function tapReader(res: Response, st: WireState): Response {
       let malformedSeen = false;
       const seen = (r: Awaited<ReturnType<typeof read>>): Awaited<ReturnType<typeof read>> => {
         st.lastActivity = st.now();
+        if (!r.done && st.firstByteAt === null && r.value.length > 0) st.firstByteAt = st.lastActivity;
         if (r.done) {
           st.bodyEnded = true;
           if (!st.scanner.end()) throw new MalformedLineError();
@@ -173,6 +176,7 @@ function observeBody(body: ReadableStream<Uint8Array>, st: WireState): ReadableS
           throw e;
         }
         st.lastActivity = st.now();
+        if (!r.done && st.firstByteAt === null && r.value.length > 0) st.firstByteAt = st.lastActivity;
         if (r.done) {
           st.bodyEnded = true;
           controller.close();

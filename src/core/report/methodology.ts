@@ -64,8 +64,9 @@ function protocolRows(input: ReportInput): string[][] {
     ['Run order', `${v('order')} (seed ${v('seed')})`],
     ['Cooldown between runs (ms)', v('cooldownMs')],
     ['Unload model between variants (keep_alive 0)', v('unloadBetweenVariants')],
-    ['keep_alive', v('keepAlive')],
-    ['Per-call timeout (ms)', v('timeoutMs')],
+    ['keep_alive', x.keepAlive === undefined ? 'not sent (server default, 5m unless OLLAMA_KEEP_ALIVE is set)' : v('keepAlive')],
+    ['First-byte timeout per call (ms; covers a model load)', v('firstByteTimeoutMs')],
+    ['Silence timeout between chunks (ms)', v('timeoutMs')],
     ['Retry policy (503 busy / refused before data)', `${retry.attempts ?? '—'} attempts, ${retry.delayMs ?? '—'} ms apart`],
     ['Cold-call threshold (load_ms)', v('coldThresholdMs')],
   ];

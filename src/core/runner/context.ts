@@ -71,6 +71,7 @@ export class RunContext {
         ...(this.x.keepAlive !== undefined ? { keepAlive: this.x.keepAlive } : {}),
         stream: this.x.stream,
         timeoutMs: this.x.timeoutMs,
+        firstByteTimeoutMs: this.x.firstByteTimeoutMs,
         signal: this.signal,
         runStartMs: this.runStartMs,
         networkMs: this.networkMs[req.endpoint] ?? null,

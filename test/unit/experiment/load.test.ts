@@ -73,3 +73,24 @@ describe('experiment file validation', () => {
     assert.equal(jsonPath('/endpoints/a~1b'), 'endpoints.a/b');
   });
 });
+
+describe('keepAlive and timeouts at load time', () => {
+  it('accepts numbers and Go duration strings', () => {
+    for (const keepAlive of [300, -1, 0, 1.5, '5m', '300s', '-1s', '1h30m', '0', '1.5s', '+10m']) {
+      assert.deepEqual(problemsOf({ ...ok, keepAlive }), [], `keepAlive ${JSON.stringify(keepAlive)}`);
+    }
+  });
+
+  it('refuses a unit-less or malformed keepAlive string with its JSON path, as Ollama refuses it with HTTP 400', () => {
+    for (const keepAlive of ['300', '5', '5 m', '10M', 'forever', '', '1h2']) {
+      const p = problemsOf({ ...ok, keepAlive });
+      assert.match(p[0] ?? '', /not a valid experiment/, `keepAlive ${JSON.stringify(keepAlive)}`);
+      assert.ok(p.some((l) => l.startsWith('keepAlive: must be a number of seconds, or a Go duration string with a unit') && l.endsWith(`(got ${JSON.stringify(keepAlive)})`)), p.join('\n'));
+    }
+  });
+
+  it('firstByteTimeoutMs is a positive integer apart from timeoutMs', () => {
+    assert.deepEqual(problemsOf({ ...ok, firstByteTimeoutMs: 300000, timeoutMs: 1000 }), []);
+    assert.match(problemsOf({ ...ok, firstByteTimeoutMs: 0 }).join('\n'), /firstByteTimeoutMs: must be >= 1/);
+  });
+});
