@@ -81,9 +81,21 @@ export interface CallRecord {
   server: ServerFields | null;
   client: ClientTimings;
   metrics: CallMetrics | null;
-  /** Characters of generated text; the text itself is under outputs/ when saved. */
+  /** Characters of generated answer text (thinking excluded); the text itself is under outputs/ when saved. */
   textChars: number;
   outputFile?: string;
+  /** Characters of reasoning a thinking model sent (thinking / message.thinking); absent when none. */
+  thinkingChars?: number;
+  /** The reasoning, saved apart from the answer (outputs/…_thinking.txt); never given to a later step. */
+  thinkingFile?: string;
+  /** `think` as sent (absent = not sent: the server's default). */
+  think?: boolean | 'low' | 'medium' | 'high';
+  /** `format` as sent ("json" or a JSON schema). */
+  format?: string | Record<string, unknown>;
+  /** The answer had to be JSON (format set): whether it parsed. Absent when no format was asked. */
+  json_valid?: boolean;
+  /** The per-call prefix that made this call's prompt unique (promptCache "cold"); absent under "warm". */
+  cachePrefix?: string;
   promptChars?: number;
   /** Retries under the experiment's declared retry policy (503 busy / connection refused before data). */
   retries?: number;

@@ -147,6 +147,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     cooldownMs: x.cooldownMs ?? 0,
     unloadBetweenVariants: x.unloadBetweenVariants ?? false,
     maxTokens,
+    minOutputTokens: x.minOutputTokens ?? null,
     timeoutMs: x.timeoutMs ?? DEFAULTS.timeoutMs,
     firstByteTimeoutMs: x.firstByteTimeoutMs ?? DEFAULTS.firstByteTimeoutMs,
     ...(x.keepAlive !== undefined ? { keepAlive: x.keepAlive } : {}),

@@ -40,6 +40,7 @@ export interface ExperimentFile {
   cooldownMs?: number;
   unloadBetweenVariants?: boolean;
   maxTokens?: number;
+  minOutputTokens?: number;
   timeoutMs?: number;
   firstByteTimeoutMs?: number;
   keepAlive?: string | number;
@@ -90,6 +91,8 @@ export interface NormalizedExperiment {
   cooldownMs: number;
   unloadBetweenVariants: boolean;
   maxTokens: number | null;
+  /** Outputs shorter than this (eval_count) are invalid; null = a natural stop at any length is valid. */
+  minOutputTokens: number | null;
   /** Longest silence between chunks once the answer has started (ms). */
   timeoutMs: number;
   /** Longest wait from send to the answer's first byte (ms): covers a model load and the prefill. */

@@ -24,6 +24,10 @@ export interface CallInput {
   options?: OllamaOptions;
   /** keep_alive: seconds or a Go duration string; omitted when undefined. */
   keepAlive?: number | string;
+  /** Ollama's `think` (thinking models); omitted when undefined (the server's default: thinking models think). */
+  think?: ThinkSetting;
+  /** Ollama's `format`: "json" or a JSON schema (grammar-constrained output); omitted when undefined. */
+  format?: FormatSetting;
   stream?: boolean;
   /** Silence limit (ms): see guard.ts for the exact E_TIMEOUT rule. */
   timeoutMs: number;
@@ -39,9 +43,15 @@ export interface CallInput {
   onChunk?: (tokensSoFar: number, elapsedMs: number) => void;
 }
 
+export type ThinkSetting = boolean | 'low' | 'medium' | 'high';
+export type FormatSetting = string | Record<string, unknown>;
+
 export interface CallResult {
   record: CallRecord;
+  /** The answer (response / message.content), never the reasoning. */
   text: string;
+  /** The reasoning of a thinking model (thinking / message.thinking), kept apart from the answer; '' when none. */
+  thinking: string;
 }
 
 /** A wrapper so an error thrown by the caller's onChunk is rethrown, not classified as a wire failure. */
@@ -55,6 +65,7 @@ type Final = GenerateResponse | ChatResponse;
 class Progress {
   readonly chunkMs: number[] = [];
   text = '';
+  thinking = '';
   firstTokenMs: number | null = null;
   firstAnswerMs: number | null = null;
   final: Final | null = null;
@@ -75,6 +86,8 @@ function chatRequest(input: CallInput): ChatRequest {
 function withCommon<T extends GenerateRequest | ChatRequest>(req: T, input: CallInput): T {
   if (input.options && Object.keys(input.options).length > 0) req.options = input.options as T['options'];
   if (input.keepAlive !== undefined) req.keep_alive = input.keepAlive;
+  if (input.think !== undefined) req.think = input.think;
+  if (input.format !== undefined) req.format = input.format;
   return req;
 }
 
@@ -99,6 +112,7 @@ async function consumeStream(input: CallInput, p: Progress, sendAtOf: () => numb
         if (p.firstAnswerMs === null) p.firstAnswerMs = t;
         p.text += piece;
       }
+      if (thinking) p.thinking += thinking;
       if (input.onChunk) {
         try {
           input.onChunk(p.chunkMs.length, t);
@@ -120,6 +134,7 @@ async function fetchWhole(input: CallInput, p: Progress): Promise<Classified | n
   const errorField = (res as { error?: unknown }).error;
   if (typeof errorField === 'string') return { code: 'E_MIDSTREAM', detail: `error in a 200 response: ${errorField}` };
   p.text = input.api === 'generate' ? (res as GenerateResponse).response ?? '' : (res as ChatResponse).message?.content ?? '';
+  p.thinking = (input.api === 'generate' ? (res as GenerateResponse).thinking : (res as ChatResponse).message?.thinking) ?? '';
   if (res.done !== true) return { code: 'E_NO_DONE', detail: 'the response is not marked done:true' };
   p.final = res;
   return null;
@@ -186,10 +201,13 @@ export async function callModel(input: CallInput): Promise<CallResult> {
     client: timings,
     metrics: deriveCallMetrics(server, timings, { networkMs: input.networkMs, coldThresholdMs: input.coldThresholdMs }),
     textChars: p.text.length,
+    ...(p.thinking.length > 0 ? { thinkingChars: p.thinking.length } : {}),
+    ...(input.think !== undefined ? { think: input.think } : {}),
+    ...(input.format !== undefined ? { format: input.format } : {}),
     promptChars: input.api === 'generate' ? (input.prompt ?? '').length : (input.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0),
   };
   if (failure) record.error = { code: failure.code, message: `${failure.detail} — endpoint '${client.name}' (${client.url}), model '${input.model}'` };
-  return { record, text: p.text };
+  return { record, text: p.text, thinking: p.thinking };
 }
 
 function factsOf(guard: RequestGuard, p: Progress, clean: boolean): FailureFacts {

@@ -9,6 +9,7 @@ import type { PlannedRun } from '../experiment/plan';
 import type { Clock, Logger } from '../ports';
 import type { OllamaOptions } from '../types';
 import type { TokenBatcher } from './events';
+import type { ValidityRules } from './validity';
 
 /** Where generated texts go (the TR writer in real runs). */
 export interface OutputSink {
@@ -45,6 +46,11 @@ export class RunContext {
     private readonly fetchImpl?: typeof fetch,
   ) {
     this.runStartMs = clock.now();
+  }
+
+  /** The experiment's validity settings, for the kinds' guards (validity.ts). */
+  validityRules(): ValidityRules {
+    return { minOutputTokens: this.x.minOutputTokens };
   }
 
   client(endpoint: string): GatewayClient {

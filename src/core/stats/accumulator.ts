@@ -9,6 +9,7 @@ import { POWER_TARGET } from './power.js';
 import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls, singleStage } from './runValues.js';
 import type { AgentStats, GroupStats, MultiAgentSummary, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
 import { MetricTable } from './table.js';
+import { OutputTally } from './outputs.js';
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from './twoSample.js';
 
 // Positions in a run row (SUMMARY_METRICS order).
@@ -43,6 +44,7 @@ class VariantState {
   readonly contention = { flagged: 0, runs: 0, undecided: 0 };
   /** One value per ok call of the counted runs, per PER_CALL_METRICS entry (8 bytes a call and metric). */
   readonly perCall = PER_CALL_METRICS.map(() => new NumberBuffer());
+  readonly outputs = new OutputTally();
   constructor(readonly name: string, readonly options: Record<string, unknown>, readonly declared: boolean, readonly scenario?: string) {}
 }
 
@@ -107,6 +109,7 @@ export class SummaryAccumulator {
     v.main.table.addRow(run.run, row);
     v.main.tps.add(calls);
     for (const c of calls) {
+      v.outputs.add(c);
       PER_CALL_METRICS.forEach((m, i) => {
         const x = c.metrics?.[m];
         if (typeof x === 'number' && Number.isFinite(x)) v.perCall[i].push(x);
@@ -233,6 +236,8 @@ export class SummaryAccumulator {
       return t ? [[m, t] as const] : [];
     });
     if (perCall.length > 0) out.per_call = Object.fromEntries(perCall);
+    const outputs = s.outputs.stats();
+    if (outputs) out.outputs = outputs;
     if (s.solo.size > 0) out.solo = Object.fromEntries([...s.solo].map(([name, g]) => [name, g.stats()]));
     if (s.contention.runs > 0) out.contention = { ...s.contention, rate: contentionRate(s.contention.flagged, s.contention.runs - s.contention.undecided) };
     return out;

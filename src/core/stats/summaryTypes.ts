@@ -3,6 +3,7 @@
 import type { Summary, VariantSummary } from '../types.js';
 import type { ComparisonResult } from './compare.js';
 import type { SummaryStat } from './table.js';
+import type { OutputStats } from './outputs.js';
 
 export interface VariantSpec {
   name: string;
@@ -55,6 +56,8 @@ export type VariantStats = VariantSummary & GroupStats & {
   /** runs = counted concurrent runs; undecided = runs whose rule could not be decided; rate = flagged / (runs − undecided). */
   /** Per-call percentiles of the latency metrics (PER_CALL_METRICS) over all ok calls of the counted runs. */
   per_call?: Record<string, CallPercentiles>;
+  /** How the counted runs' calls ended and how long their outputs were (SUMMARY_DEFINITIONS.outputs). */
+  outputs?: OutputStats;
   contention?: { flagged: number; runs: number; undecided: number; rate: number | null };
 };
 

@@ -90,8 +90,9 @@ const CASES: Case[] = [
   { name: 'not streamed: body with done:false', fault: { kind: 'nodone', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the response is not marked done:true/, exit: 1 },
   { name: 'not streamed: body that is not JSON', fault: { kind: 'malformed', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
   {
-    name: 'not streamed: no response within timeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 8_000 }, x: { stream: false, timeoutMs: 1_000 },
-    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /no response: nothing received for 1000 ms \(timeoutMs\)/, failedWallMs: [1_000, 8_000], exit: 1,
+    // A non-streamed answer's first byte comes when generation is done: firstByteTimeoutMs limits it all.
+    name: 'not streamed: no response within firstByteTimeoutMs', fault: { kind: 'stall', ...twoAfterOne, stallMs: 8_000 }, x: { stream: false, firstByteTimeoutMs: 1_000 },
+    statuses: [O, F, F, O, O], code: 'E_TIMEOUT', message: /no answer byte within 1000 ms of sending \(firstByteTimeoutMs/, failedWallMs: [1_000, 8_000], exit: 1,
   },
   { name: 'lines split across TCP writes (not a fault)', fault: { kind: 'split', ...twoAfterOne }, statuses: [O, O, O, O, O], code: null, injected: 2, exit: 0 },
 ];

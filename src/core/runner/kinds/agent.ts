@@ -9,7 +9,7 @@ export function makeAgentKind(reportsDir: string): KindExecutor {
     const v = variantOf(ctx);
     const workflow = ctx.x.workflow!;
     const r = await runWorkflow(ctx, { workflow, endpoint: ctx.x.endpoint, model: v.model, options: v.options, ...(ctx.x.system ? { system: ctx.x.system } : {}) }, reportsDir);
-    const invalid = r.status === 'ok' ? (ingestInvalidReason(r, workflow) ?? firstInvalidReason(r.calls, (c) => c.options)) : null;
+    const invalid = r.status === 'ok' ? (ingestInvalidReason(r, workflow) ?? firstInvalidReason(r.calls, ctx.validityRules())) : null;
     return {
       status: r.status,
       ...(r.error ? { error: r.error } : {}),

@@ -167,7 +167,7 @@ export const runCommandKind: KindExecutor = async (ctx: RunContext) => {
     ? NO_CALLS_REASON
     : failedCall
       ? `call ${failedCall.stage} failed: ${failedCall.error?.message ?? failedCall.status}`
-      : firstInvalidReason(calls, (c) => c.options);
+      : firstInvalidReason(calls, ctx.validityRules());
   const stages = stagesOf(calls);
   return { status: 'ok', valid: invalid === null, ...(invalid ? { invalidReason: invalid } : {}), wallMs, calls, ...(stages ? { stages } : {}), command };
 };

@@ -35,7 +35,7 @@ function outcomeOf(agents: AgentRecord[], results: WorkflowResult[], ctx: RunCon
   let invalid: string | null = null;
   if (!failed) {
     for (let i = 0; i < agents.length && !invalid; i++) {
-      const r = ingestInvalidReason(results[i], ctx.x.agents!.find((a) => a.name === agents[i].name)!.workflow) ?? firstInvalidReason(agents[i].calls, (c) => c.options);
+      const r = ingestInvalidReason(results[i], ctx.x.agents!.find((a) => a.name === agents[i].name)!.workflow) ?? firstInvalidReason(agents[i].calls, ctx.validityRules());
       if (r) invalid = `agent ${agents[i].name}: ${r}`;
     }
   }

@@ -10,7 +10,7 @@ export const runPromptKind: KindExecutor = async (ctx) => {
   const { record, text } = await ctx.call({ endpoint: ctx.x.endpoint, model: v.model, stage: 'prompt', prompt, ...(ctx.x.system ? { system: ctx.x.system } : {}), options: v.options });
   const wallMs = ctx.clock.now() - t0;
   if (text.length > 0) record.outputFile = ctx.outputs.writeOutput(`run${ctx.planned.index}_prompt.txt`, text);
-  const invalid = callInvalidReason(record, v.options);
+  const invalid = callInvalidReason(record, ctx.validityRules());
   return {
     status: record.status,
     ...(record.error ? { error: record.error.message, errorCode: record.error.code } : {}),
