@@ -179,6 +179,13 @@ export interface RunRecord {
   warmupReason?: string;
   valid: boolean;
   invalidReason?: string;
+  /**
+   * A measured run in which a call paid for a model load that was not planned (load_ms ≥ coldThresholdMs:
+   * keep_alive expiry, eviction, a load-time option change by someone else). Left out of statistics under
+   * coldRuns "exclude" (default), counted and listed. Absent = not cold.
+   */
+  cold?: boolean;
+  coldReason?: string;
   status: RunStatus;
   error?: string;
   errorCode?: string;
@@ -250,6 +257,10 @@ export interface Counts {
   failed: number;
   invalid: number;
   cancelled?: number;
+  /** Measured runs marked cold (an unplanned model load); written from the first cold run on (absent = none). */
+  cold?: number;
+  /** Measured runs left out of the statistics, by reason (failed, invalid, cancelled, cold); written from the first one on (absent = none). */
+  excluded?: Record<string, number>;
 }
 
 export interface Comparison {

@@ -1,15 +1,15 @@
 // Figures drawn from the raw run records: the multi-agent timeline (per agent, per run: start offset →
 // end), overlap efficiency vs real speedup per run, and per-call TTFT vs decode rate.
 import type { ChartConfiguration } from 'chart.js';
-import { exclusionOf } from '../stats/runValues';
+import { exclusionOf, type ColdRuns } from '../stats/runValues';
 import type { RunRecord } from '../types';
 import { seriesColor, withAlpha } from './palette';
 import { backgroundPlugin } from './plugins';
 import { baseOptions, CHART_WIDTH, type ChartSpec } from './types';
 
 /** Runs that enter statistics (not warm-up, ok, valid, not a solo baseline). */
-export function countedRuns(runs: readonly RunRecord[]): RunRecord[] {
-  return runs.filter((r) => exclusionOf(r) === null && r.soloAgent === undefined);
+export function countedRuns(runs: readonly RunRecord[], coldRuns: ColdRuns = 'exclude'): RunRecord[] {
+  return runs.filter((r) => exclusionOf(r, coldRuns) === null && r.soloAgent === undefined);
 }
 
 const MAX_TIMELINE_RUNS = 12;

@@ -152,6 +152,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     firstByteTimeoutMs: x.firstByteTimeoutMs ?? DEFAULTS.firstByteTimeoutMs,
     ...(x.keepAlive !== undefined ? { keepAlive: x.keepAlive } : {}),
     coldThresholdMs: x.coldThresholdMs ?? DEFAULTS.coldThresholdMs,
+    coldRuns: x.coldRuns ?? 'exclude',
     retry: { attempts: x.retry?.attempts ?? DEFAULTS.retry.attempts, delayMs: x.retry?.delayMs ?? DEFAULTS.retry.delayMs },
     ...(workflow ? { workflow } : {}),
     ...(agents ? { agents } : {}),

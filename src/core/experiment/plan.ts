@@ -4,8 +4,11 @@ import type { OllamaOptions } from '../types';
 import type { NormalizedExperiment, NormalizedVariant } from './types';
 import { mulberry32 } from '../random';
 
-/** Options that change the loaded runner: a different value forces Ollama to reload the model. */
-export const LOAD_TIME_OPTIONS = ['num_ctx', 'num_batch', 'num_gpu', 'main_gpu', 'use_mmap', 'use_mlock', 'num_thread', 'draft_num_predict', 'low_vram'] as const;
+/**
+ * Options that change the loaded runner: a different value forces Ollama to reload the model (server/sched.go
+ * needsReload, OLLAMA.md §2.4). use_mlock and low_vram are no longer load-time options (ignored with a warning).
+ */
+export const LOAD_TIME_OPTIONS = ['num_ctx', 'num_batch', 'num_gpu', 'main_gpu', 'use_mmap', 'num_thread', 'draft_num_predict'] as const;
 
 export interface PlannedRun {
   /** Position in the plan, 0-based; becomes RunRecord.run. */
@@ -33,7 +36,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-function loadOptions(options: OllamaOptions): Record<string, unknown> {
+export function loadOptions(options: OllamaOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of LOAD_TIME_OPTIONS) if (k in options) out[k] = options[k];
   return out;

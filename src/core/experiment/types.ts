@@ -45,6 +45,7 @@ export interface ExperimentFile {
   firstByteTimeoutMs?: number;
   keepAlive?: string | number;
   coldThresholdMs?: number;
+  coldRuns?: 'exclude' | 'include';
   retry?: { attempts?: number; delayMs?: number };
   workflow?: Workflow;
   agents?: AgentSpec[];
@@ -99,6 +100,8 @@ export interface NormalizedExperiment {
   firstByteTimeoutMs: number;
   keepAlive?: string | number;
   coldThresholdMs: number;
+  /** Measured runs with an unplanned model load: left out of statistics ("exclude") or kept ("include"). */
+  coldRuns: 'exclude' | 'include';
   retry: { attempts: number; delayMs: number };
   workflow?: Workflow;
   agents?: NormalizedAgent[];

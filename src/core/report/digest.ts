@@ -2,6 +2,7 @@
 // per-run multi-agent rows, exit codes, a bounded sample of slim runs for the figures and the model
 // output to quote. Memory stays bounded however many runs there are.
 import { countedRuns } from '../charts/runCharts';
+import { exclusionOf, type ColdRuns } from '../stats/runValues';
 import { SummaryAccumulator } from '../stats/accumulator';
 import type { RunSummary } from '../stats/summaryTypes';
 import type { CallRecord, Meta, MultiAgentRunMetrics, RunRecord, RunStatus } from '../types';
@@ -31,10 +32,12 @@ export interface Digest { summary: RunSummary; facts: RunFacts; sample: RunRecor
 function reasonOf(r: RunRecord): string {
   if (r.status === 'failed') return `failed${r.errorCode ? ` (${r.errorCode})` : ''}: ${r.error ?? 'no message'}`;
   if (r.status === 'cancelled') return 'cancelled';
+  if (r.valid && r.cold === true) return `cold (unplanned model load): ${r.coldReason ?? 'no reason recorded'}`;
   return `invalid: ${r.invalidReason ?? 'no reason recorded'}`;
 }
 
 function reasonKey(r: RunRecord): string {
+  if (r.status === 'ok' && r.valid && r.cold === true) return 'cold: unplanned model load';
   return r.status === 'failed' ? `failed: ${r.errorCode ?? 'error'}` : r.status === 'cancelled' ? 'cancelled' : `invalid: ${r.invalidReason ?? 'unknown'}`;
 }
 
@@ -62,8 +65,12 @@ export class RunDigest {
   private firstReportOutput: OutputPick | null = null;
   private lastOutput: OutputPick | null = null;
 
+  private readonly coldRuns: ColdRuns;
+
   constructor(private readonly meta: Meta) {
-    this.acc = new SummaryAccumulator(summaryOptionsOf(meta));
+    const opts = summaryOptionsOf(meta);
+    this.coldRuns = opts.coldRuns ?? 'exclude';
+    this.acc = new SummaryAccumulator(opts);
   }
 
   add(r: RunRecord): void {
@@ -72,8 +79,9 @@ export class RunDigest {
     f.recorded++;
     if (r.warmup && r.warmupReason && !/declared/.test(r.warmupReason)) f.rewarm++;
     if (r.warmup && r.status !== 'ok') f.failedWarmups++;
-    const counted = countedRuns([r]).length === 1;
-    if (!r.warmup && (r.status !== 'ok' || !r.valid)) {
+    const counted = countedRuns([r], this.coldRuns).length === 1;
+    const why = exclusionOf(r, this.coldRuns);
+    if (why !== null && why !== 'warmup') {
       f.excluded.total++;
       if (f.excluded.listed.length < MAX_LISTED_RUNS) f.excluded.listed.push({ run: r.run, variant: r.variant, status: r.status, reason: reasonOf(r) });
       this.reasons.set(reasonKey(r), (this.reasons.get(reasonKey(r)) ?? 0) + 1);

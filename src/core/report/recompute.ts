@@ -29,6 +29,7 @@ export function summaryOptionsOf(meta: Meta): SummaryOptions {
     variants,
     ...(x.contention !== undefined ? { contentionRule: x.contention } : {}),
     ...(typeof x.seed === 'number' ? { seed: x.seed } : {}),
+    ...(x.coldRuns === 'include' ? { coldRuns: 'include' as const } : {}),
   };
 }
 

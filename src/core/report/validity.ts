@@ -8,10 +8,12 @@ export const MODEL_OUTPUT_EXCERPT_CHARS = 1500;
 
 export function renderValidity(input: ReportInput): string {
   const c = input.summary.counts;
+  const coldKept = input.meta.experiment?.coldRuns === 'include';
   const out: string[] = [
     'Warm-ups, failed, invalid and cancelled runs stay in runs.jsonl and are counted here; they never enter the statistics.',
+    `A measured run in which a call paid for an unplanned model load (load_ms ≥ coldThresholdMs) is cold: ${coldKept ? 'kept in the statistics (coldRuns "include") and listed below' : 'left out of the statistics (coldRuns "exclude", the default), counted and listed'}.`,
     '',
-    table(['Recorded', 'Counted', 'Warm-up', 'Solo baseline', 'Failed', 'Invalid', 'Cancelled'], [[c.runs, c.counted, c.warmup, c.solo, c.failed, c.invalid, c.cancelled].map(String)]),
+    table(['Recorded', 'Counted', 'Warm-up', 'Solo baseline', 'Failed', 'Invalid', 'Cancelled', 'Cold (excluded)'], [[c.runs, c.counted, c.warmup, c.solo, c.failed, c.invalid, c.cancelled, c.cold ?? 0].map(String)]),
     '',
   ];
   const { excluded, failedWarmups } = input.facts;

@@ -22,6 +22,8 @@ import { unloadForRun } from './unload';
 import { executorFor } from './kinds/registry';
 import { GpuSampler, sampleLoadedModels } from './resources';
 import type { RunOutcome } from './kinds/types';
+import { unplannedLoad } from './cold';
+import { preRunWarnings } from './warnings';
 
 export interface RunOptions {
   reportsDir: string;
@@ -92,6 +94,8 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   // Nothing is written before the endpoints and models are known to be there.
   const pre = await preflightAll(x, clock, opts.signal, opts.fetch);
   const environment = await captureEnvironment(pre.endpoints, x.workspaceDir);
+  const warnings = preRunWarnings(x);
+  for (const w of warnings) log.warn(w);
   const writer = TrWriter.create(opts.reportsDir, {
     title: x.title,
     kind: x.kind,
@@ -100,6 +104,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     environment,
     metricDefinitions: recordedDefinitions(x.coldThresholdMs),
     supersedes: x.supersedes ?? null,
+    ...(warnings.length > 0 ? { notes: warnings.map((w) => `Warning before the run: ${w}`) } : {}),
     ...(opts.command ? { command: opts.command } : {}),
   }, opts.tr ?? x.tr);
   log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
@@ -109,7 +114,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const gpu = sampling ? await GpuSampler.start(writer.dir, clock) : null;
   const batcher = new TokenBatcher(emit);
   const execute = executorFor(x.kind, opts.reportsDir);
-  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed });
+  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns });
   const measured: MeasuredTally = { failed: 0, okValid: 0 };
   let done = 0;
   const t0 = clock.now();
@@ -136,6 +141,8 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
         ctx.dispose();
       }
       const record = recordOf(p, startedAt, outcome);
+      const cold = unplannedLoad(record, p, x.coldThresholdMs);
+      if (cold) Object.assign(record, cold);
       const gpuRun = gpu?.summaryBetween(ctx.runStartMs, clock.now());
       if (gpuRun) record.gpu = gpuRun;
       if (sampling && record.status !== 'cancelled') record.loadedModels = await sampleLoadedModels(x, clock);

@@ -35,7 +35,7 @@ class Group {
 
 class VariantState {
   readonly main = new Group();
-  readonly excluded = { warmup: 0, failed: 0, cancelled: 0, invalid: 0 };
+  readonly excluded = { warmup: 0, failed: 0, cancelled: 0, invalid: 0, cold: 0 };
   readonly stages = new Map<string, Group>();
   readonly stageCalls = new Map<string, number>();
   readonly stageDurations = new MetricTable(['ingest', 'analysis', 'report', 'total']);
@@ -66,7 +66,7 @@ export class SummaryAccumulator {
   private readonly variants = new Map<string, VariantState>();
   private readonly scenarios = new Map<string, { group: Group; variants: string[] }>();
   private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0, undecided: 0 };
-  private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0 };
+  private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0, cold: 0 };
   // Scratch rows reused for every run (positions of SUMMARY_METRICS), so add() allocates little.
   private readonly row = new Float64Array(SUMMARY_METRICS.length);
   private readonly callRow = new Float64Array(CALL_METRICS.length);
@@ -79,7 +79,7 @@ export class SummaryAccumulator {
   add(run: RunRecord): void {
     this.counts.runs++;
     const v = this.variants.get(run.variant) ?? this.newVariant(run.variant);
-    const why = exclusionOf(run);
+    const why = exclusionOf(run, this.opts.coldRuns);
     if (why !== null) {
       v.excluded[why]++;
       this.counts[why]++;

@@ -4,14 +4,18 @@ import type { CallRecord, RunRecord } from '../types.js';
 import { CALL_METRICS } from './metrics.js';
 import { clientDecodeTps } from '../metrics/callMetrics.js';
 
-export type Exclusion = 'warmup' | 'failed' | 'cancelled' | 'invalid';
+export type Exclusion = 'warmup' | 'failed' | 'cancelled' | 'invalid' | 'cold';
+
+/** The experiment's `coldRuns`: runs marked cold are left out ("exclude", the default) or kept ("include"). */
+export type ColdRuns = 'exclude' | 'include';
 
 /** Why a run is not counted, or null when it is. Warm-ups first: a failed warm-up is still a warm-up. */
-export function exclusionOf(run: RunRecord): Exclusion | null {
+export function exclusionOf(run: RunRecord, coldRuns: ColdRuns = 'exclude'): Exclusion | null {
   if (run.warmup) return 'warmup';
   if (run.status === 'failed') return 'failed';
   if (run.status === 'cancelled') return 'cancelled';
   if (!run.valid) return 'invalid';
+  if (run.cold === true && coldRuns === 'exclude') return 'cold';
   return null;
 }
 

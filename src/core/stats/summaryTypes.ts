@@ -21,9 +21,11 @@ export interface SummaryOptions {
   detectPercent?: number;
   /** Bootstrap seed (default BOOTSTRAP_SEED). */
   seed?: number;
+  /** Whether runs marked cold are left out (default "exclude"). */
+  coldRuns?: 'exclude' | 'include';
 }
 
-export type ExcludedCounts = { warmup: number; failed: number; cancelled: number; invalid: number };
+export type ExcludedCounts = { warmup: number; failed: number; cancelled: number; invalid: number; cold: number };
 
 export type WeightedTps = { value: number; eval_count: number; eval_duration_ms: number; label: string };
 export type CallMeanTps = { value: number; calls: number; label: string };

@@ -7,6 +7,7 @@ import { ensureWritableDir, JsonlAppender, writeFileAtomic, writeJsonAtomic } fr
 import { reportFileName, reserveTrDir } from './trId';
 import { encodeRunLine } from './runCodec';
 import type { Counts, Meta, RunRecord, Summary, TrStatus } from '../types';
+import { exclusionOf, type ColdRuns } from '../stats/runValues';
 
 export const META_SCHEMA_VERSION = 1;
 
@@ -19,12 +20,15 @@ export function emptyCounts(planned: number): Counts {
   return { planned, completed: 0, warmup: 0, failed: 0, invalid: 0, cancelled: 0 };
 }
 
-export function countRun(c: Counts, r: RunRecord): void {
+export function countRun(c: Counts, r: RunRecord, coldRuns: ColdRuns = 'exclude'): void {
   if (r.status === 'cancelled') c.cancelled = (c.cancelled ?? 0) + 1;
   else c.completed++;
   if (r.warmup) c.warmup++;
   if (r.status === 'failed') c.failed++;
   else if (r.status === 'ok' && !r.valid) c.invalid++;
+  if (!r.warmup && r.cold === true) c.cold = (c.cold ?? 0) + 1;
+  const why = exclusionOf(r, coldRuns);
+  if (why !== null && why !== 'warmup') c.excluded = { ...(c.excluded ?? {}), [why]: (c.excluded?.[why] ?? 0) + 1 };
 }
 
 export class TrWriter {
@@ -71,7 +75,7 @@ export class TrWriter {
   addRun(run: RunRecord, summary?: Summary): void {
     this.flushOutputs();
     this.runs.appendLine(encodeRunLine(run));
-    countRun(this.meta.counts, run);
+    countRun(this.meta.counts, run, this.meta.experiment.coldRuns === 'include' ? 'include' : 'exclude');
     if (summary) this.meta.summary = summary;
     this.flushMeta();
   }

@@ -32,11 +32,11 @@ function promptRuns(): RunRecord[] {
 describe('stats/summary', () => {
   it('counts only ok, valid, non-warm-up runs and reports the excluded ones', () => {
     const s = buildSummary(promptRuns(), { kind: 'prompt', variants: VARIANTS });
-    assert.deepEqual(s.counts, { runs: 18, counted: 10, solo: 0, warmup: 2, failed: 2, cancelled: 2, invalid: 2 });
+    assert.deepEqual(s.counts, { runs: 18, counted: 10, solo: 0, warmup: 2, failed: 2, cancelled: 2, invalid: 2, cold: 0 });
     const [b, c] = s.variants;
     assert.equal(b.name, 'baseline');
     assert.equal(b.n, 5);
-    assert.deepEqual(b.excluded, { warmup: 1, failed: 1, cancelled: 1, invalid: 1 });
+    assert.deepEqual(b.excluded, { warmup: 1, failed: 1, cancelled: 1, invalid: 1, cold: 0 });
     assert.deepEqual(c.options, { num_gpu: 60, num_ctx: 512 });
     close(statOf(b, 'decode_tps')?.mean, mean(BASE_TPS));
     close(statOf(c, 'decode_tps')?.mean, mean(CHIM_TPS));

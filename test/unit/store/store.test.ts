@@ -63,7 +63,7 @@ describe('TR writer and readers', () => {
     assert.equal(shownStatus(readMeta(w.dir)), 'running', 'the writer (this process) is alive');
     w.addRun(run(0, { warmup: true }));
     w.addRun(run(1, { status: 'failed', valid: false, error: 'boom' }));
-    assert.deepEqual(readMeta(w.dir).counts, { planned: 2, completed: 2, warmup: 1, failed: 1, invalid: 0, cancelled: 0 });
+    assert.deepEqual(readMeta(w.dir).counts, { planned: 2, completed: 2, warmup: 1, failed: 1, invalid: 0, cancelled: 0, excluded: { failed: 1 } });
     assert.equal(w.writeOutput('run1/../analysis.md', 'text'), 'outputs/run1_.._analysis.md');
     w.finish('failed', { variants: [], comparisons: [] }, 'variant\n');
     const m = readMeta(w.dir);
