@@ -16,7 +16,7 @@ describe('soak statistics', () => {
     const leak = rssTrend(samples(60, (runs) => 120 + runs * 0.095));
     assert.ok(Math.abs(leak.rssSlopeMbPer1kRuns! - 95) < 1e-9);
     // Steep growth during the first third (heap warming up), flat after: slope 0.
-    const warm = rssTrend(samples(60, (runs, t) => (t < 60 ? 100 + t : 160)));
+    const warm = rssTrend(samples(60, (_runs, t) => (t < 60 ? 100 + t : 160)));
     assert.equal(warm.rssSlopeMbPer1kRuns, 0);
     assert.equal(warm.rssGrowthPct, 0);
     assert.equal(warm.window.fromRuns, 20 * 12);

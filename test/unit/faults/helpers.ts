@@ -1,6 +1,7 @@
 // Shared parts of the fault matrix: the CLI as a child process (dist/cli.js), experiment files in
 // temporary workspaces, a meta.json watcher that reads the file continuously while a run goes on, a
 // snapshot of a workspace tree, and the file checks every fault case ends with.
+import { parseRunRecord } from '../../../src/core/store/runCodec';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -119,12 +120,11 @@ export function readTr(trDir: string): TrFiles {
   const text = readFileSync(join(trDir, 'runs.jsonl'), 'utf8');
   assert.ok(text === '' || text.endsWith('\n'), 'runs.jsonl ends with a complete line');
   const lines = text.split('\n').filter((l) => l !== '');
-  const runs = lines.map((l, i) => {
-    try {
-      return JSON.parse(l) as RunRecord;
-    } catch (e) {
-      throw new Error(`runs.jsonl line ${i + 1} does not parse: ${(e as Error).message}`);
-    }
+  // Through the product's line parser: compact chunk times (chunkDeltaUs) read back as chunkMs.
+  const runs = lines.map((l, i): RunRecord => {
+    const r = parseRunRecord(l);
+    if (typeof r === 'string') throw new Error(`runs.jsonl line ${i + 1} does not parse: ${r}`);
+    return r;
   });
   return { meta, runs, lines: lines.length };
 }
