@@ -1,5 +1,6 @@
 // The data contracts of PRODUCT.md §3 and §5: what one call, one run and one TR directory hold.
 // Field names here are written to runs.jsonl / meta.json and read by other tools: change compatibly.
+import type { CapacityRunRecord } from './capacity/types';
 
 export type OllamaOptions = Record<string, unknown>;
 
@@ -200,6 +201,8 @@ export interface RunRecord {
   /** Solo (sequential-baseline) runs of one agent in a multi-agent experiment. */
   soloAgent?: string;
   command?: CommandRunMetrics;
+  /** capacity: the level this run held and every request it made (calls live there, not in `calls`). */
+  capacity?: CapacityRunRecord;
   /** nvidia-smi maxima during this run (when a GPU answered). */
   gpu?: GpuRunSummary;
   /** Ollama /api/ps right after this run: model memory, VRAM part, partial offload. */
@@ -261,6 +264,8 @@ export interface Counts {
   cold?: number;
   /** Measured runs left out of the statistics, by reason (failed, invalid, cancelled, cold); written from the first one on (absent = none). */
   excluded?: Record<string, number>;
+  /** capacity: planned runs not run because a stop rule ended their variant's sweep early (not failures). */
+  skipped?: number;
 }
 
 export interface Comparison {

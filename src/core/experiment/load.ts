@@ -6,6 +6,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from '../../../schema/experiment.schema.json';
 import { ChimeraError } from '../errors';
 import type { ExperimentFile } from './types';
+import { capacityProblems } from '../capacity/normalize';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(): ReturnType<Ajv['compile']> {
@@ -110,6 +111,7 @@ export function semanticProblems(x: ExperimentFile): string[] {
   if (x.kind === 'multi-agent' && x.agents?.some((a) => !a.workflow) && !x.workflow) {
     out.push('workflow: required when an agent has no workflow of its own');
   }
+  out.push(...capacityProblems(x, known));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { ChimeraError } from '../errors';
 import { validateEndpointUrl } from '../ollama/url';
 import type { OllamaOptions } from '../types';
 import { DEFAULT_COLD_THRESHOLD_MS } from '../metrics/callMetrics';
+import { normalizeCapacity } from '../capacity/normalize';
 import type { ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
 
 export const DEFAULTS = {
@@ -141,7 +142,8 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     variants,
     ...(x.sweep ? { sweep: x.sweep } : {}),
     repetitions: x.repetitions ?? DEFAULTS.repetitions,
-    warmup: x.warmup ?? DEFAULTS.warmup,
+    // capacity warms up by time (load.warmupS), not by warm-up runs.
+    warmup: x.kind === 'capacity' ? 0 : (x.warmup ?? DEFAULTS.warmup),
     order: x.order ?? DEFAULTS.order,
     seed: x.seed ?? DEFAULTS.seed,
     cooldownMs: x.cooldownMs ?? 0,
@@ -159,6 +161,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     sequentialBaseline: x.sequentialBaseline ?? true,
     contention: { rule: x.contention?.rule ?? DEFAULTS.contention.rule, threshold: x.contention?.threshold ?? DEFAULTS.contention.threshold },
     ...(x.implementations ? { implementations: x.implementations } : {}),
+    ...(x.kind === 'capacity' && x.load ? { capacity: normalizeCapacity(x, x.seed ?? DEFAULTS.seed, x.endpoint ?? 'default') } : {}),
     ...(x.tr ? { tr: x.tr } : {}),
     ...(x.supersedes ? { supersedes: x.supersedes } : {}),
     ...(x.tags ? { tags: x.tags } : {}),

@@ -3,6 +3,7 @@
 import type { OllamaOptions } from '../types';
 import type { NormalizedExperiment, NormalizedVariant } from './types';
 import { mulberry32 } from '../random';
+import { capacityPlan } from '../capacity/normalize';
 
 /**
  * Options that change the loaded runner: a different value forces Ollama to reload the model (server/sched.go
@@ -24,6 +25,8 @@ export interface PlannedRun {
   promptIndex: number;
   /** multi-agent sequential baseline: this run executes only the named agent, alone. */
   soloAgent?: string;
+  /** capacity: the concurrency level or arrival rate this run holds. */
+  level?: number;
 }
 
 function shuffle<T>(items: T[], seed: number): T[] {
@@ -83,6 +86,7 @@ function baseOrder(x: NormalizedExperiment): Slot[] {
 }
 
 export function buildPlan(x: NormalizedExperiment): PlannedRun[] {
+  if (x.kind === 'capacity') return capacityPlan(x);
   const byName = new Map(x.variants.map((v) => [v.name, v]));
   const out: PlannedRun[] = [];
   let prev: Slot | undefined;

@@ -1,7 +1,8 @@
 // The experiment as written (ExperimentFile, PRODUCT.md §2.0) and as run (NormalizedExperiment).
 import type { OllamaOptions } from '../types';
+import type { LoadSpec, NormalizedCapacity, Slo, StopSpec } from '../capacity/types';
 
-export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command';
+export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command' | 'capacity';
 export type RunOrder = 'interleaved' | 'sequential' | 'random';
 export type ContentionRuleName = 'overlap-speedup-below' | 'speedup-below' | 'ttft-above-solo';
 
@@ -52,6 +53,10 @@ export interface ExperimentFile {
   sequentialBaseline?: boolean;
   contention?: { rule: ContentionRuleName; threshold?: number };
   implementations?: ImplementationSpec[];
+  /** capacity: the load sweep, the SLOs and the stop rules (PRODUCT.md §11.4). */
+  load?: LoadSpec;
+  slo?: Slo;
+  stop?: StopSpec;
   tr?: string;
   supersedes?: string;
   tags?: string[];
@@ -108,6 +113,7 @@ export interface NormalizedExperiment {
   sequentialBaseline: boolean;
   contention: { rule: ContentionRuleName; threshold: number };
   implementations?: ImplementationSpec[];
+  capacity?: NormalizedCapacity;
   tr?: string;
   supersedes?: string;
   tags?: string[];

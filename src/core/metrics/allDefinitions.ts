@@ -3,10 +3,11 @@
 // twice (contention_rate once was, as a percent and as a fraction) would be overwritten silently.
 import { METRIC_DEFINITION_TABLES, metricDefinitionsFor } from './definitions';
 import { SUMMARY_DEFINITIONS } from '../stats/metrics';
+import { CAPACITY_DEFINITIONS } from '../capacity/definitions';
 
 export type DefinitionTables = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-export const DEFINITION_TABLES: DefinitionTables = { ...METRIC_DEFINITION_TABLES, SUMMARY_DEFINITIONS };
+export const DEFINITION_TABLES: DefinitionTables = { ...METRIC_DEFINITION_TABLES, SUMMARY_DEFINITIONS, CAPACITY_DEFINITIONS };
 
 /** Keys that more than one table defines, with the tables' names. */
 export function duplicateDefinitionKeys(tables: DefinitionTables): { key: string; tables: string[] }[] {

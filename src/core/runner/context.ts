@@ -8,7 +8,7 @@ import type { NormalizedExperiment } from '../experiment/types';
 import type { PlannedRun } from '../experiment/plan';
 import type { Clock, Logger } from '../ports';
 import type { OllamaOptions } from '../types';
-import type { TokenBatcher } from './events';
+import type { RunnerEvent, TokenBatcher } from './events';
 import type { ValidityRules } from './validity';
 
 /** Where generated texts go (the TR writer in real runs). */
@@ -131,6 +131,19 @@ export class RunContext {
       if (first === null) first = elapsedMs;
       b.update(key, index, variant, req.agent, req.stage, tokens, elapsedMs, first);
     };
+  }
+
+  /** Passes a rare event (not token progress) to live views; dropped when nobody is watching. */
+  emit(e: RunnerEvent): void {
+    this.batcher?.emit(e);
+  }
+
+  /**
+   * The same run without live token progress and call events: a capacity run has hundreds of calls in
+   * flight, whose per-call events would flood the views (it reports its own capacity-progress instead).
+   */
+  quiet(): RunContext {
+    return new RunContext(this.x, this.planned, this.signal, this.clock, this.log, this.outputs, null, this.networkMs, this.fetchImpl);
   }
 
   dispose(): void {

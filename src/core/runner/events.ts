@@ -4,13 +4,18 @@ import type { Counts, MultiAgentRunMetrics, RunStatus, Summary, TrStatus } from 
 
 export type RunnerEvent =
   | { type: 'experiment-started'; trId: string; trDir: string; title: string; kind: string; planned: number; variants: string[]; agents: string[] }
-  | { type: 'run-started'; run: number; variant: string; warmup: boolean; soloAgent?: string; done: number; planned: number }
+  | { type: 'run-started'; run: number; variant: string; warmup: boolean; soloAgent?: string; level?: number; done: number; planned: number }
   | { type: 'tokens'; run: number; variant: string; agent?: string; stage: string; tokens: number; elapsedMs: number; tps: number | null }
   | { type: 'call-finished'; run: number; variant: string; agent?: string; stage: string; status: string; ttft_ms: number | null; decode_tps: number | null; e2e_ms: number; sendOffsetMs: number; warmup: boolean }
   | {
       type: 'run-finished'; run: number; variant: string; warmup: boolean; soloAgent?: string; status: RunStatus; valid: boolean; invalidReason?: string; error?: string;
       wallMs: number; done: number; planned: number; etaMs: number | null;
       agents?: { name: string; startOffsetMs: number; wallMs: number; status: RunStatus }[]; multiAgent?: MultiAgentRunMetrics;
+    }
+  | {
+      /** capacity: the load generator's state every 500 ms while a level runs (live dashboard). */
+      type: 'capacity-progress'; run: number; variant: string; mode: string; level: number; repetition: number; elapsedMs: number; warmup: boolean;
+      inFlight: number; started: number; completed: number; achievedRps: number | null; ttftP95Ms: number | null;
     }
   | { type: 'experiment-finished'; trId: string; trDir: string; status: TrStatus; counts: Counts; summary: Summary };
 

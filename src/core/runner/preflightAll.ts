@@ -21,7 +21,8 @@ export function modelsByEndpoint(x: NormalizedExperiment): Map<string, Set<strin
       for (const v of x.variants.filter((v) => v.implementation === i.name)) add(i.endpoint ?? x.endpoint, v.model);
     }
   } else {
-    for (const v of x.variants) add(x.endpoint, v.model);
+    // capacity spreads its requests over load.endpoints: each must serve every variant's model.
+    for (const ep of x.capacity?.load.endpoints ?? [x.endpoint]) for (const v of x.variants) add(ep, v.model);
   }
   return m;
 }

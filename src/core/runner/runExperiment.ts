@@ -119,15 +119,21 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   let done = 0;
   const t0 = clock.now();
   let cancelled = false;
+  const skipped: string[] = [];
   try {
     for (const p of plan) {
       if (opts.signal?.aborted) {
         cancelled = true;
         break;
       }
+      const skipWhy = execute.skip?.(p) ?? null;
+      if (skipWhy !== null) {
+        skipped.push(`run ${p.index} (${p.variant}${p.level !== undefined ? `, level ${p.level}` : ''}) not run: ${skipWhy}`);
+        continue;
+      }
       if (done > 0 && x.cooldownMs > 0) await sleep(x.cooldownMs, opts.signal);
       if (p.unloadBefore) await unloadForRun(x, p, clock, log, opts.signal);
-      emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done, planned: plan.length });
+      emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.level !== undefined ? { level: p.level } : {}), ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done, planned: plan.length });
       const ctx = new RunContext(x, p, opts.signal ?? new AbortController().signal, clock, log, writer, batcher, pre.rttMs, opts.fetch);
       const startedAt = clock.isoNow();
       let outcome: RunOutcome;
@@ -169,6 +175,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   }
   const summary = acc.finish();
   const status = finalStatus(cancelled, measured);
+  if (skipped.length > 0) writer.update({ counts: { ...writer.meta.counts, skipped: skipped.length }, notes: [...(writer.meta.notes ?? []), ...skipped] });
   writer.finish(status, summary, summaryCsv(summary));
   log.info(`${writer.id}: ${status} (${done}/${plan.length} runs)`);
   emit({ type: 'experiment-finished', trId: writer.id, trDir: writer.dir, status, counts: writer.meta.counts, summary });

@@ -10,6 +10,7 @@ import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, ok
 import type { AgentStats, GroupStats, MultiAgentSummary, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
 import { MetricTable } from './table.js';
 import { OutputTally } from './outputs.js';
+import { CapacityAccumulator } from '../capacity/summary.js';
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from './twoSample.js';
 
 // Positions in a run row (SUMMARY_METRICS order).
@@ -65,6 +66,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export class SummaryAccumulator {
   private readonly variants = new Map<string, VariantState>();
   private readonly scenarios = new Map<string, { group: Group; variants: string[] }>();
+  private readonly capacity = new CapacityAccumulator();
   private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0, undecided: 0 };
   private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0, cold: 0 };
   // Scratch rows reused for every run (positions of SUMMARY_METRICS), so add() allocates little.
@@ -79,6 +81,8 @@ export class SummaryAccumulator {
   add(run: RunRecord): void {
     this.counts.runs++;
     const v = this.variants.get(run.variant) ?? this.newVariant(run.variant);
+    // A capacity run's failed requests are part of its answer (error rate): it enters summary.capacity even when failed.
+    if (run.capacity && !run.warmup && run.status !== 'cancelled') this.capacity.add(run.variant, run.capacity);
     const why = exclusionOf(run, this.opts.coldRuns);
     if (why !== null) {
       v.excluded[why]++;
@@ -215,6 +219,8 @@ export class SummaryAccumulator {
       method: { confidence: 0.95, alpha: ALPHA, bootstrapResamples: BOOTSTRAP_RESAMPLES, bootstrapSeed: seed, detectPercent, power: POWER_TARGET },
     };
     if (this.opts.kind === 'multi-agent' || this.multi.table.rows > 0) summary.multiAgent = this.multiAgentStats();
+    const capacity = this.capacity.finish();
+    if (capacity) summary.capacity = capacity;
     if (this.scenarios.size > 0) {
       summary.scenarios = [...this.scenarios].map(([name, s]): ScenarioStats => ({ name, variants: s.variants, ...s.group.stats() }));
     }

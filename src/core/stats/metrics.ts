@@ -48,6 +48,8 @@ export function metricInfo(metric: string): MetricInfo {
 
 /** Comparison metrics per experiment kind; agent-like kinds compare whole-run wall time instead of e2e. */
 export function comparisonMetrics(kind: string): string[] {
+  // capacity: a variant's runs hold different load levels, so pooling them into one comparison would mislead.
+  if (kind === 'capacity') return [];
   return kind === 'prompt' ? ['decode_tps', 'ttft_ms', 'e2e_ms'] : ['decode_tps', 'ttft_ms', 'wall_ms'];
 }
 

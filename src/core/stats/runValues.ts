@@ -24,6 +24,8 @@ export function exclusionOf(run: RunRecord, coldRuns: ColdRuns = 'exclude'): Exc
  * used (and run.calls ignored, so a runner that also copies them there is not counted twice).
  */
 export function callsOf(run: RunRecord): CallRecord[] {
+  // capacity: the calls of the counted requests (warm-up seconds excluded), which live under capacity.requests.
+  if (run.capacity) return run.capacity.requests.filter((r) => !r.warmup).flatMap((r) => r.calls);
   if (run.agents && run.agents.some((a) => a.calls.length > 0)) return run.agents.flatMap((a) => a.calls);
   return run.calls;
 }

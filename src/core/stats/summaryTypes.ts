@@ -1,5 +1,6 @@
 // Shapes of the run summary written to meta.json `summary` (PRODUCT.md §5). Type aliases (not
 // interfaces) so they stay assignable to the open Summary / VariantSummary contracts of types.ts.
+import type { CapacitySummary } from '../capacity/summary';
 import type { Summary, VariantSummary } from '../types.js';
 import type { ComparisonResult } from './compare.js';
 import type { SummaryStat } from './table.js';
@@ -90,6 +91,8 @@ export type RunSummary = Summary & {
   comparisons: ComparisonResult[];
   multiAgent?: MultiAgentSummary;
   scenarios?: ScenarioStats[];
+  /** kind capacity: per variant and level (PRODUCT.md §11.4). */
+  capacity?: CapacitySummary;
   definitions: Record<string, string>;
   method: { confidence: number; alpha: number; bootstrapResamples: number; bootstrapSeed: number; detectPercent: number; power: number };
 };

@@ -20,13 +20,13 @@ const raw = (file: string): Raw => JSON.parse(readFileSync(join(PRESETS, file), 
 describe('vscode templates: presets/tr*.experiment.json', () => {
   const templates = listTemplates(PRESETS);
 
-  it('lists the ten templates, and never the demo presets', () => {
+  it('lists the eleven templates, and never the demo presets', () => {
     assert.deepEqual(templates.map((t) => t.file), [
       'tr108-prompt-sweep.experiment.json', 'tr109-agent-ab.experiment.json',
       'tr110-baseline-vs-chimera.experiment.json', 'tr110-chimera-hetero.experiment.json', 'tr110-chimera-homo.experiment.json',
       'tr112-implementations.experiment.json',
       'tr114-baseline-vs-chimera-dual.experiment.json', 'tr114-chimera-hetero-dual.experiment.json', 'tr114-chimera-homo-dual.experiment.json',
-      'tr115-variants.experiment.json',
+      'tr115-variants.experiment.json', 'tr116-capacity-sweep.experiment.json',
     ]);
   });
 
@@ -49,6 +49,7 @@ describe('vscode templates: presets/tr*.experiment.json', () => {
     { file: 'tr114-chimera-homo-dual.experiment.json', kind: 'multi-agent', check: (r) => assert.deepEqual(r.agents?.map((a) => a.endpoint), ['default', 'b']) },
     { file: 'tr112-implementations.experiment.json', kind: 'command', check: (r) => assert.deepEqual((r.implementations as { argv: string[] }[]).map((i) => i.argv[1]), ['examples/agents/node-agent.mjs', 'examples/agents/python_agent.py']) },
     { file: 'tr115-variants.experiment.json', kind: 'multi-agent', check: (r) => assert.equal((r.variants as unknown[]).length, 6) },
+    { file: 'tr116-capacity-sweep.experiment.json', kind: 'capacity', check: (r) => assert.deepEqual((r.load as { levels: number[] }).levels, [1, 2, 4, 8, 16]) },
   ];
   for (const c of cases) {
     it(`${c.file} is a ${c.kind} experiment of its shape`, () => {

@@ -4,6 +4,7 @@ import { runPromptKind } from './prompt';
 import { makeAgentKind } from './agent';
 import { makeMultiAgentKind } from './multiAgent';
 import { runCommandKind } from './command';
+import { makeCapacityKind } from './capacity';
 
 /** The executor of one experiment kind (fresh per experiment: multi-agent keeps its solo measurements). */
 export function executorFor(kind: ExperimentKind, reportsDir: string): KindExecutor {
@@ -16,5 +17,7 @@ export function executorFor(kind: ExperimentKind, reportsDir: string): KindExecu
       return makeMultiAgentKind(reportsDir);
     case 'command':
       return runCommandKind;
+    case 'capacity':
+      return makeCapacityKind(reportsDir);
   }
 }

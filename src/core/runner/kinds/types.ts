@@ -2,6 +2,8 @@
 // returns what it measured; the runner adds the plan fields, records it and moves on.
 import type { AgentRecord, CallRecord, CommandRunMetrics, MultiAgentRunMetrics, RunStatus } from '../../types';
 import type { RunContext } from '../context';
+import type { PlannedRun } from '../../experiment/plan';
+import type { CapacityRunRecord } from '../../capacity/types';
 
 export interface RunOutcome {
   status: RunStatus;
@@ -16,7 +18,11 @@ export interface RunOutcome {
   agents?: AgentRecord[];
   multiAgent?: MultiAgentRunMetrics;
   command?: CommandRunMetrics;
+  capacity?: CapacityRunRecord;
 }
 
 /** Executes one planned run. Must not throw for a failed run: failures are outcomes with status failed. */
-export type KindExecutor = (ctx: RunContext) => Promise<RunOutcome>;
+export type KindExecutor = ((ctx: RunContext) => Promise<RunOutcome>) & {
+  /** Why a planned run is not run at all (capacity: the sweep of its variant stopped early), or null. */
+  skip?: (p: PlannedRun) => string | null;
+};

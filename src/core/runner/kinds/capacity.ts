@@ -1,0 +1,116 @@
+// kind "capacity": one run holds one level (concurrency or arrival rate) of one variant for warmupS +
+// durationS with the load generator; every request (a call or a whole workflow run) is recorded raw.
+// After a level's last repetition the stop rules are applied: a variant whose level broke the SLO or
+// the error-rate limit skips its higher levels (recorded on the run, not a failure).
+import type { CallRecord } from '../../types';
+import type { NormalizedExperiment, NormalizedVariant } from '../../experiment/types';
+import type { RunContext } from '../context';
+import type { KindExecutor, RunOutcome } from './types';
+import { variantOf } from './variant';
+import { runWorkflow } from '../../workflow/run';
+import { runLoad, type LoadState, type ScheduledUnit } from '../../capacity/loadgen';
+import { cellStats, type CellStats } from '../../capacity/cell';
+import { levelSummary, stopAfter } from '../../capacity/summary';
+import type { CapacityRequest, CapacityRunRecord } from '../../capacity/types';
+import { quantileSorted } from '../../stats/describe';
+
+interface UnitResult { endpoint: string; status: CallRecord['status']; error?: string; errorCode?: string; calls: CallRecord[] }
+
+/** One unit of load: the workflow once, or one prompt (cycled by request index). */
+async function runUnit(ctx: RunContext, x: NormalizedExperiment, v: NormalizedVariant, i: number, reportsDir: string): Promise<UnitResult> {
+  const endpoints = x.capacity!.load.endpoints;
+  const endpoint = endpoints[i % endpoints.length];
+  try {
+    if (x.workflow) {
+      const r = await runWorkflow(ctx, { workflow: x.workflow, endpoint, model: v.model, options: v.options, agent: `r${i}`, ...(x.system ? { system: x.system } : {}) }, reportsDir);
+      return { endpoint, status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.errorCode ? { errorCode: r.errorCode } : {}), calls: r.calls };
+    }
+    const { record } = await ctx.call({ endpoint, model: v.model, stage: 'prompt', prompt: x.prompts[i % x.prompts.length], ...(x.system ? { system: x.system } : {}), options: v.options });
+    return { endpoint, status: record.status, ...(record.error ? { error: record.error.message, errorCode: record.error.code } : {}), calls: [record] };
+  } catch (e) {
+    // A unit must not throw (the generator would lose its count): a bug becomes a failed request.
+    return { endpoint, status: 'failed', error: `internal error: ${e instanceof Error ? e.message : String(e)}`, errorCode: 'E_INTERNAL', calls: [] };
+  }
+}
+
+function requestOf(u: ScheduledUnit<UnitResult>): CapacityRequest {
+  const r = u.result;
+  return {
+    i: u.i, scheduledMs: u.scheduledMs, startMs: u.startMs, sendLagMs: u.sendLagMs, endMs: u.endMs, inFlight: u.inFlight, warmup: u.warmup,
+    endpoint: r.endpoint, status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.errorCode ? { errorCode: r.errorCode } : {}), calls: r.calls,
+  };
+}
+
+/** Live state for the dashboard: achieved start rate and p95 TTFT of the counted requests so far. */
+function progressReporter(ctx: RunContext, level: number): { done: (u: ScheduledUnit<UnitResult>) => void; tick: (s: LoadState) => void } {
+  const ttfts: number[] = [];
+  const cap = ctx.x.capacity!.load;
+  let countedStarts = 0;
+  return {
+    done(u) {
+      if (u.warmup) return;
+      countedStarts++;
+      for (const c of u.result.calls) if (c.metrics?.ttft_ms != null) ttfts.push(c.metrics.ttft_ms);
+    },
+    tick(s) {
+      const measuredS = (s.elapsedMs - cap.warmupS * 1000) / 1000;
+      const sorted = ttfts.length > 0 ? Float64Array.from(ttfts).sort() : null;
+      ctx.emit({
+        type: 'capacity-progress', run: ctx.planned.index, variant: ctx.planned.variant, mode: cap.mode, level, repetition: ctx.planned.repetition,
+        elapsedMs: s.elapsedMs, warmup: s.warmup, inFlight: s.inFlight, started: s.started, completed: s.completed,
+        achievedRps: measuredS > 0 ? countedStarts / measuredS : null, ttftP95Ms: sorted ? quantileSorted(sorted, 0.95) : null,
+      });
+    },
+  };
+}
+
+export function makeCapacityKind(reportsDir: string): KindExecutor {
+  const cells = new Map<string, CellStats[]>();
+  const stopped = new Map<string, string>();
+  const exec: KindExecutor = async (ctx): Promise<RunOutcome> => {
+    const x = ctx.x;
+    const cap = x.capacity!;
+    const p = ctx.planned;
+    const level = p.level!;
+    const v = variantOf(ctx);
+    const quiet = ctx.quiet();
+    const t0 = ctx.clock.now();
+    // Each level and repetition draws its own arrivals, reproducibly from the declared seed.
+    const seed = cap.load.mode === 'rate' ? (cap.load.seed + p.index * 7919) >>> 0 : null;
+    const live = progressReporter(ctx, level);
+    const units = await runLoad(
+      { mode: cap.load.mode, level, arrival: cap.load.arrival, seed: seed ?? 0, warmupMs: cap.load.warmupS * 1000, durationMs: cap.load.durationS * 1000 },
+      { clock: ctx.clock, signal: ctx.signal, unit: (i) => runUnit(quiet, x, v, i, reportsDir), onDone: live.done, onTick: live.tick },
+    );
+    quiet.dispose();
+    const record: CapacityRunRecord = {
+      mode: cap.load.mode, level, arrival: cap.load.arrival, seed, warmupMs: cap.load.warmupS * 1000, durationMs: cap.load.durationS * 1000, slo: cap.slo,
+      requests: units.map(requestOf),
+    };
+    const wallMs = ctx.clock.now() - t0;
+    if (ctx.signal.aborted) return { status: 'cancelled', error: 'cancelled during the load', valid: false, wallMs, calls: [], capacity: record };
+    const key = `${p.variant}\u0000${level}`;
+    const levelCells = [...(cells.get(key) ?? []), cellStats(record)];
+    cells.set(key, levelCells);
+    if (p.repetition === x.repetitions) {
+      const stop = stopAfter(levelSummary(level, levelCells, cap.slo), cap.stop);
+      if (stop) {
+        record.stoppedAfter = stop;
+        stopped.set(p.variant, `stopped early: ${stop.detail}`);
+        ctx.log.info(`${p.variant}: ${stop.detail}; higher levels skipped (stop rules)`);
+      }
+    }
+    const firstOk = record.requests.some((r) => r.status === 'ok');
+    const firstError = record.requests.find((r) => r.status !== 'ok');
+    // An error-rate stop is the sweep's answer, not a failure: its run stays ok with the errors counted.
+    if (!firstOk && record.stoppedAfter?.reason !== 'errors') {
+      return {
+        status: 'failed', error: firstError ? `no request succeeded; first error: ${firstError.error ?? firstError.status}` : 'no request was started',
+        ...(firstError?.errorCode ? { errorCode: firstError.errorCode } : {}), valid: false, wallMs, calls: [], capacity: record,
+      };
+    }
+    return { status: 'ok', valid: true, wallMs, calls: [], capacity: record };
+  };
+  exec.skip = (p) => stopped.get(p.variant) ?? null;
+  return exec;
+}
