@@ -4,6 +4,7 @@ import type { RunRecord } from '../types';
 import { efficiencySpeedupChart, timelineChart, ttftVsTpsScatter } from './runCharts';
 import { throughputChart, ttftBoxChart } from './summaryCharts';
 import { sweepHeatmaps } from './sweepChart';
+import { capacityCharts } from './capacityCharts';
 import type { ChartSpec } from './types';
 
 export interface ChartInput {
@@ -16,6 +17,8 @@ export interface ChartInput {
 }
 
 export function chartsFor(input: ChartInput): ChartSpec[] {
+  // capacity: a variant's runs hold different load levels; pooled per-variant figures would mislead.
+  if (input.summary.capacity) return capacityCharts(input.summary.capacity);
   const specs: (ChartSpec | null)[] = [
     throughputChart(input.summary),
     // Imported data may only have the server-side TTFT (TR108's definition); it is labelled as such.

@@ -4,6 +4,7 @@ import { metricInfo } from '../stats/metrics';
 import { statOf, type RunSummary } from '../stats/summaryTypes';
 import type { SummaryStat } from '../stats/table';
 import { code, escapeInline, fmtCi, fmtFraction, fmtNum } from './format';
+import { capacityVerdicts } from './capacity';
 
 const METRIC_ORDER = ['decode_tps', 'ttft_ms', 'wall_ms', 'e2e_ms'];
 
@@ -90,12 +91,13 @@ export function keyFindings(s: RunSummary): string[] {
     return out;
   }
   out.push(...multiAgentFindings(s));
+  if (s.capacity) out.push(...capacityVerdicts(s.capacity));
   const comparisons = [...(s.comparisons ?? [])]
     .map((c, i) => ({ c, i }))
     .sort((x, y) => metricRank(x.c.metric) - metricRank(y.c.metric) || x.i - y.i)
     .map(({ c }) => c);
   for (const c of comparisons.slice(0, 6)) out.push(`${escapeInline(c.verdict)}.`);
-  if (comparisons.length === 0) out.push(...variantHeadlines(s));
+  if (comparisons.length === 0 && !s.capacity) out.push(...variantHeadlines(s));
   if (s.kind === 'command') out.push(...commandFindings(s));
   const bad = (s.counts?.failed ?? 0) + (s.counts?.invalid ?? 0);
   if (bad > 0) out.push(`${s.counts.failed} failed and ${s.counts.invalid} invalid runs were excluded from the statistics (see Validity).`);

@@ -2,6 +2,7 @@
 // the definitions of every metric shown, and how the statistics are formed.
 import { statOf } from '../stats/summaryTypes';
 import { ALL_DEFINITIONS } from '../metrics/allDefinitions';
+import { CAPACITY_DEFINITIONS } from '../capacity/definitions';
 import { GIT_DEFINITION } from '../store/git';
 import type { GitInfo } from '../types';
 import { code, escapeInline, fmtNum, table } from './format';
@@ -24,6 +25,7 @@ export function metricsShown(input: ReportInput): string[] {
   if (input.summary.multiAgent) names.add('contention_rate');
   if (input.summary.variants.some((v) => v.decode_tps_weighted)) names.add('decode_tps_weighted');
   if (input.summary.variants.some((v) => v.decode_tps_call_mean)) names.add('decode_tps_call_mean');
+  if (input.summary.capacity) for (const k of Object.keys(CAPACITY_DEFINITIONS)) names.add(k);
   return [...names];
 }
 
@@ -42,6 +44,14 @@ function workflowText(x: Record<string, unknown>): string {
     else if (type === 'prompt') lines.push(`Each run executes a workflow of ${Array.isArray(wf.prompts) ? wf.prompts.length : 0} prompt step(s), one LLM call each.`);
     else lines.push(`Each run executes a custom workflow of ${records(wf.steps).length} step(s): ${records(wf.steps).map((s) => code(str(s.name))).join(', ')}.`);
     if (Array.isArray(wf.inputs) && wf.inputs.length) lines.push(`Inputs: ${wf.inputs.map((g) => code(String(g))).join(', ')} (a run that ingests 0 files is invalid).`);
+  }
+  if (kind === 'capacity' && isRecord(x.capacity) && isRecord(x.capacity.load)) {
+    const l = x.capacity.load;
+    const levels = Array.isArray(l.levels) ? l.levels.join(', ') : '?';
+    lines.push(l.mode === 'rate'
+      ? `Each run holds one arrival rate (${levels} requests/s, ${escapeInline(str(l.arrival))} arrivals, seed ${String(l.seed)}) for ${String(l.warmupS)} s of warm-up (recorded, not counted) and ${String(l.durationS)} s of counted load; a unit of load is ${wf ? 'one workflow run as described' : 'one request of one prompt'}.`
+      : `Each run keeps ${levels} units of load in flight (closed loop; one level per run) for ${String(l.warmupS)} s of warm-up (recorded, not counted) and ${String(l.durationS)} s of counted load; a unit of load is ${wf ? 'one workflow run as described' : 'one request of one prompt'}.`);
+    if (Array.isArray(l.endpoints)) lines.push(`Requests go round-robin to ${l.endpoints.map((e) => code(String(e))).join(', ')}.`);
   }
   if (kind === 'multi-agent') {
     const agents = records(x.agents);

@@ -6,6 +6,7 @@ import { renderExecutiveSummary, renderHeader } from './header';
 import { renderMethodology } from './methodology';
 import type { ReportInput, Section } from './model';
 import { renderResults } from './results';
+import { renderCapacity } from './capacity';
 import { renderConfigurationAppendix, renderModelOutput, renderReproducibility, renderValidity } from './validity';
 
 /** Heading anchor as GitHub and VS Code's preview make it: lower case, punctuation dropped, spaces → '-'. */
@@ -21,6 +22,8 @@ export function reportSections(input: ReportInput): Section[] {
     { title: 'Results', body: renderResults(input), numbered: true },
     { title: 'Comparisons', body: renderComparisons(input), numbered: true },
   ];
+  const capacity = renderCapacity(input);
+  if (capacity) sections.push({ title: 'Capacity', body: capacity, numbered: true });
   const ma = renderMultiAgent(input);
   if (ma) sections.push({ title: 'Multi-agent execution', body: ma, numbered: true });
   // Imported TRs: what the original program stored or published, beside our recomputation.

@@ -11,7 +11,7 @@ import type { CapacitySummary } from '../../../src/core/capacity/summary';
 import type { RunnerEvent } from '../../../src/core/runner/events';
 import { makeWorkspace } from '../../helpers/workspace';
 import { cli, requireBuiltCli } from '../../helpers/cli';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const T = 50; // paced ttft (ms)
@@ -122,8 +122,16 @@ describe('capacity kind (paced engine, known slots)', function () {
     writeFileSync(file, JSON.stringify({ title: 'cli capacity', kind: 'capacity', model: 'tiny:latest', endpoints: { default: e.url }, prompts: ['hi'], repetitions: 1, load: { mode: 'concurrency', levels: [1, 4], durationS: 1, warmupS: 0.2 } }));
     const r = cli(['run', file, '--json', '--reports-dir', ws.reportsDir, '--no-gpu-sampling'], ws.dir);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { summary: { capacity: CapacitySummary } };
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { summary: { capacity: CapacitySummary }; reportFile: string };
     assert.deepEqual(out.summary.capacity.variants[0].levels.map((l) => l.level), [1, 4]);
     assert.ok(out.summary.capacity.variants[0].levels[1].throughput_rps.mean > out.summary.capacity.variants[0].levels[0].throughput_rps.mean);
+    // The report: a Capacity section with the verdict, one row per level, and the capacity figures.
+    const report = readFileSync(out.reportFile, 'utf8');
+    assert.match(report, /## \d+\. Capacity\n/);
+    assert.match(report, /`default`: no SLO declared; highest output [\d.,]+ tok\/s/);
+    assert.match(report, /\| 4 \| \d+ \| 0 \|/);
+    assert.match(report, /capacity_throughput\.png/);
+    assert.match(report, /capacity_latency_throughput\.png/);
+    assert.match(report, /throughput_rps/, 'definitions in Methodology');
   });
 });

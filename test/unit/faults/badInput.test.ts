@@ -28,7 +28,7 @@ const CASES: BadCase[] = [
   { name: 'a string where an integer belongs', file: { ...GOOD, repetitions: '3' }, endpoint: 'live', expect: [/x\.experiment\.json is not a valid experiment \(1 problem\)/, /- repetitions: must be integer \(got "3"\)/] },
   { name: 'a string where a list belongs', file: { ...GOOD, prompts: 'a' }, endpoint: 'live', expect: [/- prompts: must be array \(got "a"\)/] },
   { name: 'a wrong type deep inside', file: { ...GOOD, variants: [{ name: 'v', options: { temperature: 'hot' } }] }, endpoint: 'live', expect: [/- variants\[0\]\.options\.temperature: must be number \(got "hot"\)/] },
-  { name: 'unknown kind', file: { ...GOOD, kind: 'bogus' }, endpoint: 'live', expect: [/- kind: must be one of "prompt", "agent", "multi-agent", "command" \(got "bogus"\)/] },
+  { name: 'unknown kind', file: { ...GOOD, kind: 'bogus' }, endpoint: 'live', expect: [/- kind: must be one of "prompt", "agent", "multi-agent", "command", "capacity" \(got "bogus"\)/] },
   { name: 'empty variants', file: { ...GOOD, variants: [] }, endpoint: 'live', expect: [/- variants: must NOT have fewer than 1 items/] },
   { name: 'negative repetitions', file: { ...GOOD, repetitions: -2 }, endpoint: 'live', expect: [/- repetitions: must be >= 1 \(got -2\)/] },
   { name: 'unknown endpoint name', file: { ...GOOD, endpoint: 'gpu2' }, endpoint: 'live', expect: [/- endpoint: unknown endpoint "gpu2" \(declared: default\)/] },
