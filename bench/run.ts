@@ -15,12 +15,13 @@ import { measureFidelity } from './fidelity';
 import { measureOverhead } from './overhead';
 import { measureScale, readTemplate } from './scale';
 import { measureSkew } from './skew';
+import { measureLoadgen } from './loadgen';
 import { measureThroughput } from './throughput';
 import { describeMachine, loadNow } from './lib/machine';
 import { pacedTemplateTr } from './lib/paced';
 import { FIGURE_NAMES, RESULTS_SCHEMA, headlineOf, markdownOf, type BenchResults, type FigureName, type Figures } from './lib/results';
 
-const PACED: readonly FigureName[] = ['fidelity', 'overhead', 'throughput', 'skew', 'scale', 'dashboard'];
+const PACED: readonly FigureName[] = ['fidelity', 'overhead', 'throughput', 'skew', 'loadgen', 'scale', 'dashboard'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string', default: resolve('bench', 'results') } } });
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       await measure('overhead', () => measureOverhead(url, quick ? { reps: 4, runsPerRep: 1 } : { reps: 12, runsPerRep: 1 }, log));
       await measure('throughput', () => measureThroughput(url, quick ? { reps: 1, streamSeconds: 0.5 } : { reps: 3, streamSeconds: 1 }, log));
       await measure('skew', () => measureSkew(url, quick ? { reps: 2, runsPerRep: 5 } : { reps: 3, runsPerRep: 20 }, log));
+      await measure('loadgen', () => measureLoadgen(url, quick ? { reps: 1, seconds: 1 } : { reps: 3, seconds: 3 }, log));
       const template = wanted('scale') || wanted('dashboard') ? await pacedTemplateTr(url, join(work, 'reports')) : null;
       await engine.stop();
       engine = null;

@@ -9,6 +9,7 @@ import type { BundleBytes } from '../bundles';
 import type { DashboardResult } from '../dashboard';
 import type { ScaleResult } from '../scale';
 import type { EngineResult } from '../engine';
+import type { LoadgenResult } from '../loadgen';
 import type { MachineInfo } from './machine';
 
 export const RESULTS_SCHEMA = 1;
@@ -23,10 +24,12 @@ export interface Figures {
   dashboard?: DashboardResult;
   scale?: ScaleResult;
   engine?: EngineResult;
+  /** The capacity kind's load generator: send lag (loadgen.send_lag_ms_p99_64 …) beside a bare fetch loop. */
+  loadgen?: LoadgenResult;
 }
 
 export type FigureName = keyof Figures;
-export const FIGURE_NAMES: readonly FigureName[] = ['bundle_bytes', 'fidelity', 'overhead', 'throughput', 'skew', 'scale', 'dashboard', 'activation', 'engine'];
+export const FIGURE_NAMES: readonly FigureName[] = ['bundle_bytes', 'fidelity', 'overhead', 'throughput', 'skew', 'loadgen', 'scale', 'dashboard', 'activation', 'engine'];
 
 export interface Goal { op: '<=' | '>='; value: number }
 

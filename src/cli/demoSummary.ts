@@ -1,6 +1,7 @@
 // The few lines the demo prints at the end: what each TR found, with its definitions named.
 import type { RunResult } from '../core/runner/runExperiment';
 import { statOf } from '../core/stats/summaryTypes';
+import type { CapacitySummary } from '../core/capacity/summary';
 
 const fmt = (x: number | null | undefined, d = 1): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
@@ -16,6 +17,8 @@ export function demoSummaryLines(results: RunResult[]): string[] {
       lines.push(`  ${v.name.padEnd(12)} n=${v.n}  decode_tps ${fmt(tps?.mean)} [95% CI ${fmt(tps?.ci95?.[0])}, ${fmt(tps?.ci95?.[1])}]  ttft_ms ${fmt(ttft?.mean)}  wall_ms ${fmt(wall?.mean, 0)}`);
     }
     for (const c of s.comparisons.filter((c) => c.metric === 'decode_tps' || c.metric === 'wall_ms')) lines.push(`  ${c.metric}: ${c.verdict}`);
+    const cap = s.capacity as CapacitySummary | undefined;
+    if (cap) for (const v of cap.variants) lines.push(`  ${v.name}: max level within the SLO ${v.max_level_meeting_slo ?? 'none'}, knee ${v.knee ?? 'none'} (${cap.unit}); output_tps per level ${v.levels.map((l) => `${l.level}: ${fmt(l.output_tps.mean)}`).join(', ')}`);
     const ma = s.multiAgent as Record<string, unknown> | undefined;
     if (ma) {
       const o = statOf(ma, 'overlap_efficiency');

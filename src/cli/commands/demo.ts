@@ -1,5 +1,6 @@
 // `chimeraforge demo`: two embedded engine instances + the shipped demo experiments, end to end:
-// a baseline-vs-chimera report-agent A/B and a two-agent dual-endpoint run, each a TR directory.
+// a baseline-vs-chimera report-agent A/B, a two-agent dual-endpoint run and a capacity sweep over both
+// endpoints, each a TR directory.
 import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +17,7 @@ import { parseEndpointFlags } from './run';
 import { demoSummaryLines } from '../demoSummary';
 import { reportAfterRun } from './report';
 
-const DEMO_EXPERIMENTS = ['demo-agent-ab.experiment.json', 'demo-dual-agents.experiment.json'];
+const DEMO_EXPERIMENTS = ['demo-agent-ab.experiment.json', 'demo-dual-agents.experiment.json', 'demo-capacity.experiment.json'];
 
 interface DemoOptions { workspace: string; endpoint: string[]; model?: string }
 
@@ -66,7 +67,7 @@ async function demo(o: DemoOptions): Promise<void> {
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('Start two embedded engines and run the demo experiments end to end (an agent A/B and a two-agent dual-endpoint run)')
+    .description('Start two embedded engines and run the demo experiments end to end (an agent A/B, a two-agent dual-endpoint run and a capacity sweep)')
     .option('--workspace <dir>', 'demo workspace (data is copied in, reports are written under it)', 'chimeraforge-demo')
     .option('--endpoint <name=url>', 'use these endpoints (e.g. a real Ollama: default=http://127.0.0.1:11434) instead of starting engines', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--model <name>', 'model to use with --endpoint (default: the presets\' tiny:latest)')
