@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ChimeraError } from '../src/core/errors';
 import type { EngineConfig, EngineConfigPatch } from './config';
+import { withoutHonouredEnv } from './env';
 import type { EngineStats } from './server/state';
 
 export type { EngineConfig, EngineConfigPatch, EngineMode, FaultConfig, FaultKind, PacedConfig } from './config';
@@ -77,7 +78,8 @@ export function startEngine(cfg: EngineConfig = {}, opts: StartOptions = {}): Pr
   const script = engineBundlePath();
   const lifeline = opts.lifeline ?? true;
   const child = spawn(process.execPath, [script, '--config-json', JSON.stringify(cfg), ...(lifeline ? ['--stdin-lifeline'] : [])],
-    { stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    // The configuration is explicit: the caller's OLLAMA_NUM_PARALLEL etc. must not change it.
+    { stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: withoutHonouredEnv(process.env) });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const tail: string[] = [];

@@ -1,6 +1,7 @@
 // Engine configuration: one validated shape shared by the process flags, the programmatic API and the
 // test-only admin route, so every way of configuring an engine accepts exactly the same things.
 import { ChimeraError } from '../src/core/errors';
+import { DEFAULT_KEEP_ALIVE_MS } from './server/protocol';
 
 export type EngineMode = 'llama' | 'paced' | 'fault';
 export type FaultKind = 'http404' | 'http500' | 'http503' | 'midstream' | 'reset' | 'stall' | 'nodone' | 'malformed' | 'split';
@@ -57,6 +58,8 @@ export interface EngineConfig {
    * or true (default 16; the request option `think_tokens` overrides). They count in eval_count and num_predict.
    */
   thinkTokens?: number;
+  /** keep_alive of a request that sends none (Ollama's OLLAMA_KEEP_ALIVE; default 5 minutes). */
+  keepAliveMs?: number;
   paced?: PacedConfig;
   fault?: FaultConfig;
 }
@@ -82,6 +85,7 @@ export function resolveConfig(c: EngineConfigPatch): ResolvedConfig {
     loadDelayMs: c.loadDelayMs ?? 0,
     promptCache: c.promptCache ?? true,
     thinkTokens: c.thinkTokens ?? 16,
+    keepAliveMs: c.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
     paced: { ...DEFAULT_PACED, ...(c.paced ?? {}) },
     fault: c.fault ?? null,
   };

@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { ENGINE_USAGE, parseEngineArgs } from './args';
 import { resolveConfig } from './config';
+import { envConfig } from './env';
 import { createEngineServer } from './server/http';
 import { EngineState, type LlamaFactory } from './server/state';
 import { isChimeraError } from '../src/core/errors';
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${ENGINE_USAGE}\n`);
     return;
   }
-  const cfg = resolveConfig(args.config);
+  // Ollama's environment variables (a managed server's env), overridden by flags / --config-json.
+  const env = envConfig(process.env);
+  const cfg = resolveConfig({ ...env.patch, ...args.config });
   const state = new EngineState(cfg, llamaFactory, log);
   // Prepare the llama backend (model file, llama.cpp) before listening, so the first request only loads the model.
   if (cfg.mode === 'llama') await state.active();
@@ -34,8 +37,8 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
-  process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://${host}:${port}`, pid: process.pid, mode: cfg.mode, models: cfg.models })}\n`);
-  log(`listening on http://${host}:${port} (mode ${cfg.mode}, parallel ${cfg.parallel}, models ${cfg.models.join(', ')})`);
+  process.stdout.write(`${JSON.stringify({ event: 'listening', url: `http://${host}:${port}`, pid: process.pid, mode: cfg.mode, models: cfg.models, parallel: cfg.parallel, maxQueue: cfg.maxQueue, keepAliveMs: cfg.keepAliveMs, env: env.applied })}\n`);
+  log(`listening on http://${host}:${port} (mode ${cfg.mode}, parallel ${cfg.parallel}, max queue ${cfg.maxQueue}, keep_alive ${cfg.keepAliveMs} ms, models ${cfg.models.join(', ')}${Object.keys(env.applied).length ? `; from the environment: ${Object.entries(env.applied).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`);
 
   let closing = false;
   const shutdown = (why: string): void => {

@@ -64,7 +64,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
       await scheduler.unload(r.name);
       return sendJson(res, 200, { ...head(r), ...shape(r, ''), done: true, done_reason: 'unload' });
     }
-    const { model } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs, ac.signal);
+    const { model } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs ?? state.cfg.keepAliveMs, ac.signal);
     scheduler.release(model);
     return sendJson(res, 200, { ...head(r), ...shape(r, ''), done: true, done_reason: 'load' });
   }
@@ -77,7 +77,7 @@ export async function handleInference(state: EngineState, res: ServerResponse, r
   if (fault === 'http500') throw new HttpError(500, INJECTED_500);
   if (fault === 'http503') throw new HttpError(503, BUSY_MESSAGE);
 
-  const { model, cold } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs, ac.signal);
+  const { model, cold } = await scheduler.acquire(entry, runnerOptions(r.options), r.keepAliveMs ?? state.cfg.keepAliveMs, ac.signal);
   const tLoaded = performance.now();
   try {
     const slot = await model.slots.acquire(ac.signal, (s) => model.runner.cachedPrefix(s, r.prompt));
