@@ -1,5 +1,6 @@
 // Chart.js configurations of the live view, built from the live state: decode rate per call over
-// time, TTFT per call over time, and the multi-agent timeline of the latest runs.
+// time, TTFT per call over time, the multi-agent timeline of the latest runs, and the CI narrowing of
+// adaptive repetitions.
 import { seriesOf, seriesOrder, type LivePoint, type LiveState } from '../src/shared/liveState';
 
 type Obj = Record<string, unknown>;
@@ -67,6 +68,28 @@ export function timelineConfig(s: LiveState): Obj | null {
       indexAxis: 'y',
       scales: { x: { title: { display: true, text: 'time since the run started (ms)', font: { weight: 'bold' } }, beginAtZero: true }, y: { title: { display: true, text: 'run · agent', font: { weight: 'bold' } } } },
       plugins: titled('Multi-agent timeline (latest runs)', 'One bar per agent: its start → end within a concurrent run'),
+    },
+  };
+}
+
+/** Adaptive repetitions: each variant's CI half-width at each check against the target; null before the first check. */
+export function adaptiveConfig(s: LiveState): Obj | null {
+  const a = s.adaptive;
+  if (!a) return null;
+  const order = seriesOrder(s);
+  const xs = Object.values(a.points).flat().map((p) => p.x);
+  const span = [Math.min(...xs), Math.max(...xs)];
+  return {
+    type: 'line',
+    data: {
+      datasets: [
+        ...Object.entries(a.points).map(([name, pts]) => ({ label: name, data: pts, colorIndex: Math.max(0, order.indexOf(name)), borderWidth: 2, pointRadius: 3, spanGaps: false })),
+        { label: `target ±${a.targetPct}%`, data: span.map((x) => ({ x, y: a.targetPct })), borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, colorIndex: order.length },
+      ],
+    },
+    options: {
+      scales: axes('repetitions per variant', `95% CI half-width of ${a.metric} (% of mean)`, { ticks: { precision: 0 } }),
+      plugins: titled('Adaptive repetitions: CI narrowing', `${a.decision === 'stop' ? 'Stopped' : 'Running'}: ${a.reason}`),
     },
   };
 }

@@ -5,7 +5,7 @@ import type { RenderedFigure } from '../src/shared/protocol';
 import { createChart, renderedFigure, themeConfig, type ManagedChart } from './charts';
 import { clear, h, table } from './dom';
 import { duration, num } from './format';
-import { timelineConfig, tokensConfig, ttftConfig } from './liveCharts';
+import { adaptiveConfig, timelineConfig, tokensConfig, ttftConfig } from './liveCharts';
 import { summaryTable } from './summaryTable';
 import type { Theme } from './theme';
 
@@ -40,6 +40,8 @@ export class LiveView {
     this.renderProgress(s);
     this.upsertChart('live-tokens', tokensConfig(s), 340);
     this.upsertChart('live-ttft', ttftConfig(s), 340);
+    const ci = adaptiveConfig(s);
+    if (ci) this.upsertChart('live-adaptive', ci, 300);
     const tl = timelineConfig(s);
     if (tl) this.upsertChart('live-timeline', tl, Math.max(240, 80 + ((tl.data as { labels: unknown[] }).labels.length * 26)));
     this.renderRuns(s);
@@ -65,8 +67,12 @@ export class LiveView {
       this.charts.set(id, createChart(id, config, ['cfBackground'], this.theme, height, card));
       return;
     }
-    const themed = themeConfig(config, this.theme) as { data: typeof m.chart.data };
+    const themed = themeConfig(config, this.theme) as { data: typeof m.chart.data; options?: { plugins?: { subtitle?: { text?: string } } } };
     m.chart.data = themed.data;
+    // A subtitle that tells the state (the adaptive-repetitions decision) follows it.
+    const subtitle = themed.options?.plugins?.subtitle?.text;
+    const current = (m.chart.options as { plugins?: { subtitle?: { text?: string } } }).plugins?.subtitle;
+    if (subtitle !== undefined && current) current.text = subtitle;
     m.box.style.height = `${Math.round(height)}px`;
     m.chart.update('none');
   }

@@ -28,6 +28,7 @@ export class Progress {
         this.line(`${e.trId}: ${e.title} — ${e.planned} runs (${e.kind}; variants ${e.variants.join(', ')}) → ${e.trDir}`);
         break;
       case 'run-started':
+        this.planned = e.planned;
         this.current = `${e.variant}${e.warmup ? ' (warm-up)' : ''}${e.soloAgent ? ` solo ${e.soloAgent}` : ''}`;
         this.draw(true);
         break;
@@ -43,6 +44,10 @@ export class Progress {
         this.draw(true);
         break;
       }
+      case 'adaptive-check':
+        this.planned = e.planned;
+        this.line(`adaptive repetitions: ${e.reason}`);
+        break;
       case 'experiment-finished':
         this.clear();
         this.line(`${e.trId}: ${e.status} — ${e.counts.completed}/${e.counts.planned} runs, ${e.counts.failed} failed, ${e.counts.invalid} invalid, ${e.counts.warmup} warm-up`);

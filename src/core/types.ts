@@ -298,6 +298,33 @@ export interface Summary {
   [k: string]: unknown;
 }
 
+/** One variant at an adaptive-repetitions check: its 95% CI half-width of the metric, % of its mean. */
+export interface AdaptiveVariantCheck {
+  name: string;
+  /** Measured repetitions planned for the variant so far (failed and invalid runs included). */
+  repetitions: number;
+  /** Counted runs with a value of the metric. */
+  n: number;
+  mean: number | null;
+  /** (CI upper − CI lower) / 2 / |mean| × 100; null when n < 2 or the mean is 0 (then the target is not met). */
+  halfWidthPct: number | null;
+  met: boolean;
+}
+
+/** meta.json `adaptive` (PRODUCT.md §11.1): the rule, each check, and why the runs stopped. */
+export interface AdaptiveOutcome {
+  min: number;
+  max: number;
+  until: { metric: string; ciHalfWidthPct: number };
+  /** target-met: every variant met the target; max-reached: some variant had max repetitions without meeting it; running: not decided yet. */
+  stopped: 'running' | 'target-met' | 'max-reached' | 'cancelled';
+  reason: string;
+  /** Each variant's latest check. */
+  variants: AdaptiveVariantCheck[];
+  /** Every check in order: the repetition it followed and the half-widths then (the CI narrowing). */
+  checks: { repetitions: number; halfWidthPct: Record<string, number | null> }[];
+}
+
 export interface Meta {
   schemaVersion: number;
   id: string;
@@ -322,6 +349,8 @@ export interface Meta {
   command?: string;
   /** Validity notes and partial-report markers written by the runner or importer. */
   notes?: string[];
+  /** Adaptive repetitions: the rule, its checks and why the runs stopped. */
+  adaptive?: AdaptiveOutcome;
   /** Imports: where our recomputation from raw runs and the original's stored/published values differ (or agree). */
   differences?: { what: string; original: number | string | null; recomputed: number | string | null; source: string; unit?: string; agrees: boolean; note?: string }[];
 }

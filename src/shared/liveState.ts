@@ -29,6 +29,15 @@ export interface LiveRun {
   multiAgent?: Pick<MultiAgentRunMetrics, 'overlap_efficiency' | 'speedup_vs_sequential' | 'concurrent_wall_ms'>;
 }
 
+/** Adaptive repetitions as checked so far: per variant, one point per check (x = repetitions, y = CI half-width %). */
+export interface LiveAdaptive {
+  metric: string;
+  targetPct: number;
+  points: Record<string, { x: number; y: number | null }[]>;
+  decision: 'continue' | 'stop';
+  reason: string;
+}
+
 export interface LiveState {
   trId: string | null;
   trDir: string | null;
@@ -51,6 +60,8 @@ export interface LiveState {
   runs: LiveRun[];
   counts: Counts | null;
   summary: Summary | null;
+  /** Adaptive repetitions: the CI narrowing check by check; null for a fixed repetition count. */
+  adaptive: LiveAdaptive | null;
   /** Host time of the latest event applied (ms since the experiment started). */
   lastAtMs: number;
 }
@@ -58,7 +69,7 @@ export interface LiveState {
 export function emptyLiveState(): LiveState {
   return {
     trId: null, trDir: null, title: '', kind: '', variants: [], agents: [], status: 'waiting', planned: 0, done: 0, etaMs: null,
-    current: null, tokens: {}, ttft: {}, streams: {}, runs: [], counts: null, summary: null, lastAtMs: 0,
+    current: null, tokens: {}, ttft: {}, streams: {}, runs: [], counts: null, summary: null, adaptive: null, lastAtMs: 0,
   };
 }
 
@@ -175,6 +186,14 @@ export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
       if (s.current?.run === e.run) s.current = null;
       forgetRun(s, e.run);
       break;
+    case 'adaptive-check': {
+      const a = (s.adaptive ??= { metric: e.metric, targetPct: e.targetPct, points: {}, decision: e.decision, reason: e.reason });
+      for (const v of e.variants) (a.points[v.name] ??= []).push({ x: v.repetitions, y: v.halfWidthPct });
+      a.decision = e.decision;
+      a.reason = e.reason;
+      s.planned = e.planned;
+      break;
+    }
     case 'experiment-finished':
       s.status = e.status;
       s.counts = e.counts;

@@ -7,6 +7,7 @@ import schema from '../../../schema/experiment.schema.json';
 import { ChimeraError } from '../errors';
 import type { ExperimentFile } from './types';
 import { capacityProblems } from '../capacity/normalize';
+import { adaptiveProblems } from './adaptive';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(): ReturnType<Ajv['compile']> {
@@ -51,6 +52,8 @@ function describeAjvError(e: ErrorObject, data: unknown): string | null {
         return `${path}: must be ${(e.parentSchema as { 'x-expected': string })['x-expected']} (got ${JSON.stringify(got)})`;
       }
       return `${path}: ${e.parentSchema && (e.parentSchema as { anyOf?: { required?: string[] }[] }).anyOf?.every((s) => s.required) ? `needs one of ${(e.parentSchema as { anyOf: { required: string[] }[] }).anyOf.map((s) => `"${s.required.join('", "')}"`).join(' or ')}` : 'does not match any allowed form'}`;
+    case 'oneOf':
+      return `${path}: must be ${((e.parentSchema as { oneOf?: { type?: string }[] }).oneOf ?? []).map((b) => b.type ?? 'another form').join(' or ')} (got ${JSON.stringify(got)})`;
     case 'discriminator':
       return `${path}: "type" must be one of "report-agent", "prompt", "steps" (got ${JSON.stringify((got as { type?: unknown } | undefined)?.type)})`;
     default:
@@ -74,8 +77,15 @@ export function schemaProblems(data: unknown): string[] {
   const errors = v.errors ?? [];
   // Branch errors inside an anyOf are summarised by the anyOf's own message.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  // A oneOf of forms (repetitions: a count or { min, max, until }): only the branch of the value's own
+  // type speaks; the oneOf's own message stays only when no branch has the value's type.
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  const inBranch = (e: ErrorObject): ErrorObject | undefined => oneOfs.find((o) => e !== o && e.schemaPath.startsWith(`${o.schemaPath}/`));
+  const wrongBranch = (e: ErrorObject): boolean => e.keyword === 'type' && inBranch(e) !== undefined && e.instancePath === inBranch(e)!.instancePath;
+  const answered = new Set(errors.filter((e) => inBranch(e) && !wrongBranch(e)).map((e) => inBranch(e)));
   const lines = errors
     .filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(p)))
+    .filter((e) => !wrongBranch(e) && !(e.keyword === 'oneOf' && answered.has(e)))
     .map((e) => describeAjvError(e, data))
     .filter((l): l is string => l !== null);
   return [...new Set(lines)];
@@ -108,6 +118,7 @@ export function semanticProblems(x: ExperimentFile): string[] {
       if (!agentNames.has(a)) out.push(`variants[${i}].agentOptions.${a}: no agent named "${a}"`);
     }
   });
+  out.push(...adaptiveProblems(x));
   if (x.kind === 'multi-agent' && x.agents?.some((a) => !a.workflow) && !x.workflow) {
     out.push('workflow: required when an agent has no workflow of its own');
   }

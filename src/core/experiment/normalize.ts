@@ -108,6 +108,13 @@ function checkContentionRule(x: ExperimentFile): void {
   });
 }
 
+/** A fixed count, or adaptive repetitions planned from `min` (the runner adds rounds up to `max`). */
+function repetitionsOf(x: ExperimentFile): Pick<NormalizedExperiment, 'repetitions' | 'adaptive'> {
+  const r = x.repetitions;
+  if (r === undefined || typeof r === 'number') return { repetitions: r ?? DEFAULTS.repetitions };
+  return { repetitions: r.min, adaptive: { min: r.min, max: r.max, until: { metric: r.until.metric, ciHalfWidthPct: r.until.ciHalfWidthPct } } };
+}
+
 const DEFAULT_WORKFLOW: Workflow = { type: 'report-agent', inputs: [] };
 
 export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: string; workspaceDir?: string; endpointOverrides?: Record<string, string> } = {}): NormalizedExperiment {
@@ -141,7 +148,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     prompts: readPrompts(x, baseDir),
     variants,
     ...(x.sweep ? { sweep: x.sweep } : {}),
-    repetitions: x.repetitions ?? DEFAULTS.repetitions,
+    ...repetitionsOf(x),
     // capacity warms up by time (load.warmupS), not by warm-up runs.
     warmup: x.kind === 'capacity' ? 0 : (x.warmup ?? DEFAULTS.warmup),
     order: x.order ?? DEFAULTS.order,

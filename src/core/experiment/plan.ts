@@ -85,24 +85,45 @@ function baseOrder(x: NormalizedExperiment): Slot[] {
   return [...warm, ...ordered.flat()];
 }
 
-export function buildPlan(x: NormalizedExperiment): PlannedRun[] {
-  if (x.kind === 'capacity') return capacityPlan(x);
+/** Slots as planned runs after `prev`: a re-warm run wherever the loaded runner would change, or an unload at a variant change. */
+function place(x: NormalizedExperiment, slots: Slot[], prev: Slot | undefined, start: number): PlannedRun[] {
   const byName = new Map(x.variants.map((v) => [v.name, v]));
   const out: PlannedRun[] = [];
-  let prev: Slot | undefined;
-  for (const slot of baseOrder(x)) {
+  for (const slot of slots) {
     const v = byName.get(slot.variant)!;
     const variantChanged = prev !== undefined && prev.variant !== slot.variant;
     const reloads = prev !== undefined && loadKey(x, byName.get(prev.variant)!) !== loadKey(x, v);
     if (x.unloadBetweenVariants) {
-      out.push({ ...slot, index: out.length, unloadBefore: variantChanged });
+      out.push({ ...slot, index: start + out.length, unloadBefore: variantChanged });
     } else {
       if (reloads && !slot.warmup) {
-        out.push({ variant: v.name, repetition: 0, warmup: true, warmupReason: 'reload', promptIndex: 0, index: out.length, unloadBefore: false });
+        out.push({ variant: v.name, repetition: 0, warmup: true, warmupReason: 'reload', promptIndex: 0, index: start + out.length, unloadBefore: false });
       }
-      out.push({ ...slot, index: out.length, unloadBefore: false });
+      out.push({ ...slot, index: start + out.length, unloadBefore: false });
     }
     prev = slot;
   }
   return out;
+}
+
+export function buildPlan(x: NormalizedExperiment): PlannedRun[] {
+  if (x.kind === 'capacity') return capacityPlan(x);
+  return place(x, baseOrder(x), undefined, 0);
+}
+
+/**
+ * Adaptive repetitions, interleaved or random order: repetition `rep` of every variant, to run after
+ * `after` (the plan's last run). Random order shuffles the round's units with a seed of its own
+ * (the experiment's seed + rep), so a re-run adds the same rounds.
+ */
+export function roundRuns(x: NormalizedExperiment, rep: number, after: PlannedRun | undefined): PlannedRun[] {
+  const units = x.variants.map((v) => measuredSlots(x, v, rep));
+  const ordered = x.order === 'random' ? shuffle(units, x.seed + rep) : units;
+  return place(x, ordered.flat(), after, after === undefined ? 0 : after.index + 1);
+}
+
+/** Adaptive repetitions, sequential order: repetition `rep` of one variant, right after `after` (its previous run). */
+export function repetitionRuns(x: NormalizedExperiment, variant: string, rep: number, after: PlannedRun): PlannedRun[] {
+  const v = x.variants.find((c) => c.name === variant)!;
+  return place(x, measuredSlots(x, v, rep), after, after.index + 1);
 }

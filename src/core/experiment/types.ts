@@ -16,6 +16,9 @@ export type Workflow =
 export interface AgentSpec { name: string; endpoint?: string; model?: string; options?: OllamaOptions; workflow?: Workflow }
 export interface NormalizedAgent { name: string; endpoint: string; model: string; options: OllamaOptions; workflow: Workflow }
 export interface ImplementationSpec { name: string; argv: string[]; cwd?: string; env?: Record<string, string>; endpoint?: string }
+/** PRODUCT.md §11.1: after `min`, rounds are added until every variant's 95% CI half-width of `until.metric` is ≤ the target, or `max`. */
+export interface AdaptiveRepetitions { min: number; max: number; until: { metric: string; ciHalfWidthPct: number } }
+
 export interface VariantSpec { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions> }
 
 /** The file as written: every field optional except title and kind. */
@@ -34,7 +37,7 @@ export interface ExperimentFile {
   options?: OllamaOptions;
   variants?: VariantSpec[];
   sweep?: Record<string, (number | string | boolean)[]>;
-  repetitions?: number;
+  repetitions?: number | AdaptiveRepetitions;
   warmup?: number;
   order?: RunOrder;
   seed?: number;
@@ -90,7 +93,10 @@ export interface NormalizedExperiment {
   variants: NormalizedVariant[];
   /** The sweep as written (its variants are already in `variants`); kept so reports can draw the grid. */
   sweep?: Record<string, (number | string | boolean)[]>;
+  /** Measured runs per variant planned from the start (adaptive: `min`). */
   repetitions: number;
+  /** Adaptive repetitions as written (repetitions = min); absent for a fixed count. */
+  adaptive?: AdaptiveRepetitions;
   warmup: number;
   order: RunOrder;
   seed: number;

@@ -5,6 +5,7 @@ import { ALL_DEFINITIONS } from '../metrics/allDefinitions';
 import { CAPACITY_DEFINITIONS } from '../capacity/definitions';
 import { GIT_DEFINITION } from '../store/git';
 import type { GitInfo } from '../types';
+import { adaptiveRule, renderAdaptive } from './adaptive';
 import { code, escapeInline, fmtNum, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
 
@@ -68,7 +69,7 @@ function protocolRows(input: ReportInput): string[][] {
   const v = (k: string): string => (x[k] === undefined ? '—' : escapeInline(typeof x[k] === 'string' ? (x[k] as string) : JSON.stringify(x[k])));
   return [
     ['Variants', String(records(x.variants).length)],
-    ['Repetitions per variant', v('repetitions')],
+    ['Repetitions per variant', input.meta.adaptive ? adaptiveRule(input.meta.adaptive) : v('repetitions')],
     ['Warm-up runs per variant (recorded, not counted)', v('warmup')],
     ['Re-warm runs added after load-time option changes', String(input.facts.rewarm)],
     ['Run order', `${v('order')} (seed ${v('seed')})`],
@@ -116,6 +117,7 @@ export function renderMethodology(input: ReportInput): string {
   if (meta.environment?.git) out.push(`Workspace git: ${escapeInline(GIT_DEFINITION)}`, '');
   out.push('### Workflow', '', workflowText(meta.experiment), '');
   out.push('### Protocol', '', table(['Setting', 'Value'], protocolRows(input)), '');
+  if (meta.adaptive) out.push('### Adaptive repetitions', '', renderAdaptive(meta.adaptive), '');
   // A TR written before a metric existed has no recorded definition of it (e.g. client_decode_tps,
   // recomputed from its raw chunk times): today's definition is the one that was applied.
   const defs = { ...ALL_DEFINITIONS, ...summary.definitions, ...meta.metricDefinitions };

@@ -1,6 +1,6 @@
 // Events the runner emits for live views (CLI progress bar, dashboard). Token progress is coalesced
 // so a fast stream never floods a view: at most one `tokens` event per stream per flush interval.
-import type { Counts, MultiAgentRunMetrics, RunStatus, Summary, TrStatus } from '../types';
+import type { AdaptiveVariantCheck, Counts, MultiAgentRunMetrics, RunStatus, Summary, TrStatus } from '../types';
 
 export type RunnerEvent =
   | { type: 'experiment-started'; trId: string; trDir: string; title: string; kind: string; planned: number; variants: string[]; agents: string[] }
@@ -17,6 +17,8 @@ export type RunnerEvent =
       type: 'capacity-progress'; run: number; variant: string; mode: string; level: number; repetition: number; elapsedMs: number; warmup: boolean;
       inFlight: number; started: number; completed: number; achievedRps: number | null; ttftP95Ms: number | null;
     }
+  /** Adaptive repetitions: a check after a round (or a sequential variant's block) and its decision. */
+  | { type: 'adaptive-check'; metric: string; targetPct: number; repetitions: number; variants: AdaptiveVariantCheck[]; decision: 'continue' | 'stop'; reason: string; planned: number }
   | { type: 'experiment-finished'; trId: string; trDir: string; status: TrStatus; counts: Counts; summary: Summary };
 
 export type EventSink = (e: RunnerEvent) => void;

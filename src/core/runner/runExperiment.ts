@@ -24,6 +24,7 @@ import { GpuSampler, sampleLoadedModels } from './resources';
 import type { RunOutcome } from './kinds/types';
 import { unplannedLoad } from './cold';
 import { preRunWarnings } from './warnings';
+import { AdaptiveController, type AdaptiveCheck } from './adaptive';
 
 export interface RunOptions {
   reportsDir: string;
@@ -120,8 +121,11 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const t0 = clock.now();
   let cancelled = false;
   const skipped: string[] = [];
+  const adaptive = x.adaptive ? new AdaptiveController(x, x.adaptive, (variant, metric) => acc.values(variant, metric)) : null;
+  if (adaptive) writer.update({ adaptive: adaptive.outcome('running') });
   try {
-    for (const p of plan) {
+    for (let i = 0; i < plan.length; i++) {
+      const p = plan[i];
       if (opts.signal?.aborted) {
         cancelled = true;
         break;
@@ -152,8 +156,15 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       const gpuRun = gpu?.summaryBetween(ctx.runStartMs, clock.now());
       if (gpuRun) record.gpu = gpuRun;
       if (sampling && record.status !== 'cancelled') record.loadedModels = await sampleLoadedModels(x, clock);
-      writer.addRun(record);
       acc.add(record);
+      // Adaptive repetitions may add runs to the plan here; meta.json shows them with this run's record.
+      let check: AdaptiveCheck | null = null;
+      if (adaptive && record.status !== 'cancelled') {
+        check = adaptive.afterRun(plan, i);
+        writer.meta.counts.planned = plan.length;
+        writer.meta.adaptive = adaptive.outcome('running');
+      }
+      writer.addRun(record);
       tally(measured, record);
       done++;
       if (record.status === 'failed') log.warn(`run ${p.index} (${p.variant}) failed: ${record.error}`);
@@ -164,6 +175,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
         ...(record.agents ? { agents: record.agents.map((a) => ({ name: a.name, startOffsetMs: a.startOffsetMs, wallMs: a.wallMs, status: a.status })) } : {}),
         ...(record.multiAgent ? { multiAgent: record.multiAgent } : {}),
       });
+      if (check) emit({ type: 'adaptive-check', ...check, planned: plan.length });
       if (record.status === 'cancelled') {
         cancelled = true;
         break;
@@ -176,6 +188,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const summary = acc.finish();
   const status = finalStatus(cancelled, measured);
   if (skipped.length > 0) writer.update({ counts: { ...writer.meta.counts, skipped: skipped.length }, notes: [...(writer.meta.notes ?? []), ...skipped] });
+  if (adaptive) writer.meta.adaptive = adaptive.outcome(cancelled ? 'cancelled' : 'finished');
   writer.finish(status, summary, summaryCsv(summary));
   log.info(`${writer.id}: ${status} (${done}/${plan.length} runs)`);
   emit({ type: 'experiment-finished', trId: writer.id, trDir: writer.dir, status, counts: writer.meta.counts, summary });

@@ -60,6 +60,7 @@ export const SUMMARY_DEFINITIONS: Record<string, string> = {
   stages: 'Per-stage statistics use, per run, the mean over that run\'s calls of the stage only, so analysis and report calls are never mixed.',
   decode_tps_weighted: 'Token-weighted decode rate (tokens/s): Σ eval_count / Σ eval_duration (in seconds) over all ok calls of the counted runs.',
   decode_tps_call_mean: 'Mean of per-call decode rates (tokens/s, eval_count / eval_duration) over all ok calls of the counted runs, unweighted: every call weighs the same regardless of its length (the original program\'s average).',
+  ci_half_width_pct: 'Adaptive repetitions: half the width of a variant\'s 95% CI of the mean of the checked metric (ci95 above, over the counted runs\' per-run values), as a percent of |mean|: (upper − lower) / 2 / |mean| × 100. Null (target not met) when n < 2 or the mean is 0.',
   ci95: '95% confidence interval of the mean with Student t, n−1 degrees of freedom; null when n < 2.',
   percentiles: 'p5/p25/median/p75/p95/p99 by linear interpolation on the sorted values, k = (n−1)·p (R type 7); iqr = p75 − p25.',
   outliers: 'Tukey fences p25 − 1.5·IQR and p75 + 1.5·IQR; runs outside are flagged and still counted.',

@@ -39,7 +39,7 @@ describe('experiment file validation', () => {
   const table: [string, unknown, RegExp][] = [
     ['missing title', { kind: 'prompt', prompts: ['a'] }, /^\(root\): missing required property "title"$/],
     ['unknown kind', { ...ok, kind: 'bogus' }, /^kind: must be one of "prompt", "agent", "multi-agent", "command", "capacity" \(got "bogus"\)$/],
-    ['wrong type', { ...ok, repetitions: 'five' }, /^repetitions: must be integer \(got "five"\)$/],
+    ['wrong type', { ...ok, repetitions: 'five' }, /^repetitions: must be integer or object \(got "five"\)$/],
     ['negative repetitions', { ...ok, repetitions: -1 }, /^repetitions: must be >= 1 \(got -1\)$/],
     ['empty variants', { ...ok, variants: [] }, /^variants: must NOT have fewer than 1 items$/],
     ['option type', { ...ok, variants: [{ name: 'a', options: { num_ctx: 'big' } }] }, /^variants\[0\]\.options\.num_ctx: must be integer \(got "big"\)$/],
