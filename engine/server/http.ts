@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { validateConfig } from '../config';
 import { isChimeraError } from '../../src/core/errors';
-import { ENGINE_VERSION, ps, show, tags } from './info';
+import { ENGINE_VERSION, ps, pull, show, tags } from './info';
 import { handleInference } from './inference';
 import { handleOpenAi } from './openai';
 import { HttpError } from './protocol';
@@ -53,6 +53,7 @@ async function route(state: EngineState, req: IncomingMessage, res: ServerRespon
   if (path === '/api/tags' && get) return sendJson(res, 200, await tags(state));
   if (path === '/api/ps' && get) return sendJson(res, 200, await ps(state));
   if (path === '/api/show' && method === 'POST') return sendJson(res, 200, await show(state, await jsonBody(req)));
+  if (path === '/api/pull' && method === 'POST') return sendJson(res, 200, await pull(state, await jsonBody(req)));
   if ((path === '/api/generate' || path === '/api/chat') && method === 'POST') {
     const r = parseInference(path === '/api/chat' ? 'chat' : 'generate', await jsonBody(req));
     state.inference++;
@@ -75,7 +76,7 @@ async function route(state: EngineState, req: IncomingMessage, res: ServerRespon
     state.log(`reconfigured: mode ${state.cfg.mode}${state.cfg.fault ? `, fault ${state.cfg.fault.kind}` : ''}`);
     return sendJson(res, 200, { mode: state.cfg.mode, paced: state.cfg.paced, fault: state.cfg.fault, maxQueue: state.cfg.maxQueue });
   }
-  const known = ['/', '/api/version', '/api/tags', '/api/ps', '/api/show', '/api/generate', '/api/chat', '/v1/chat/completions', '/v1/completions', ADMIN_STATS, ADMIN_CONFIG];
+  const known = ['/', '/api/version', '/api/tags', '/api/ps', '/api/show', '/api/pull', '/api/generate', '/api/chat', '/v1/chat/completions', '/v1/completions', ADMIN_STATS, ADMIN_CONFIG];
   if (known.includes(path)) {
     res.writeHead(405, { 'Content-Type': 'text/plain' });
     res.end('405 method not allowed');

@@ -1,4 +1,4 @@
-// The read-only routes: /api/version, /api/tags, /api/show, /api/ps.
+// The read-only routes: /api/version, /api/tags, /api/show, /api/ps, and /api/pull (nothing to download).
 import { normalizeModelName } from '../config';
 import type { ModelEntry } from './backend';
 import { HttpError } from './protocol';
@@ -16,10 +16,27 @@ export async function tags(state: EngineState): Promise<unknown> {
   return { models: (await state.active()).backend.models().map(tag) };
 }
 
-export async function show(state: EngineState, body: unknown): Promise<unknown> {
+/** The body's object and the model it names ("model", or the older "name"); 400 without one. */
+function namedModel(body: unknown): { o: Record<string, unknown>; sent: string } {
   const o = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const sent = typeof o.model === 'string' && o.model !== '' ? o.model : typeof o.name === 'string' ? o.name : '';
   if (sent === '') throw new HttpError(400, 'model is required');
+  return { o, sent };
+}
+
+/**
+ * POST /api/pull: the engine's models are generated, never downloaded, so a model it serves is pulled at
+ * once (Ollama's last status line, `{"status":"success"}`, which is also the whole `stream: false` answer);
+ * any other name gets Ollama's error for a model the registry does not have.
+ */
+export async function pull(state: EngineState, body: unknown): Promise<unknown> {
+  const { sent } = namedModel(body);
+  if (!(await state.findModel(normalizeModelName(sent)))) throw new HttpError(500, 'pull model manifest: file does not exist');
+  return { status: 'success' };
+}
+
+export async function show(state: EngineState, body: unknown): Promise<unknown> {
+  const { o, sent } = namedModel(body);
   const entry = await state.findModel(normalizeModelName(sent));
   if (!entry) throw new HttpError(404, `model '${sent}' not found`);
   const verbose = o.verbose === true;
