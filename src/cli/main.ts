@@ -13,6 +13,7 @@ import { registerSupersedeCommand } from './commands/supersede';
 import { registerIndexCommand } from './commands/index';
 import { registerCompendiumCommand } from './commands/compendium';
 import { registerImportCommand } from './commands/import';
+import { registerMergeCommand } from './commands/merge';
 
 export function buildProgram(): Command {
   const program = new Command('chimeraforge')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerIndexCommand(program);
   registerCompendiumCommand(program);
   registerImportCommand(program);
+  registerMergeCommand(program);
   return program;
 }
 

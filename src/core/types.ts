@@ -173,6 +173,8 @@ export interface LoadedModelSample {
 
 export interface RunRecord {
   run: number;
+  /** `chimeraforge merge`: the TR this run was recorded in, its run number there, and the host that ran it. */
+  mergedFrom?: { tr: string; run: number; host: string | null };
   variant: string;
   repetition: number;
   warmup: boolean;
@@ -351,6 +353,8 @@ export interface Meta {
   notes?: string[];
   /** Adaptive repetitions: the rule, its checks and why the runs stopped. */
   adaptive?: AdaptiveOutcome;
+  /** `chimeraforge merge`: the TRs joined into this one, each with its own environment (provenance per host). */
+  merged?: { tr: string; host: string | null; status: ShownStatus; createdAt: string; runs: number; environment: Environment; experimentHash: string }[];
   /** Imports: where our recomputation from raw runs and the original's stored/published values differ (or agree). */
   differences?: { what: string; original: number | string | null; recomputed: number | string | null; source: string; unit?: string; agrees: boolean; note?: string }[];
 }
