@@ -83,6 +83,7 @@ describe('docs/CI.md works as written (embedded engine for the Ollama service)',
     assert.equal(r.code, 0, `${r.step}: ${r.out}`);
     const meta = JSON.parse(readFileSync(join(repo, 'ci-reports', 'TR101', 'meta.json'), 'utf8')) as { adaptive: { stopped: string } };
     assert.equal(meta.adaptive.stopped, 'target-met', 'the paced engine is exact: adaptive repetitions stop at min');
+    assert.ok(existsSync(join(repo, 'ci-reports', 'Technical_Report_101.md')), 'the report the doc names');
   });
 
   it('the same steps on an engine 10% slower: the gate step fails with exit 1 (regression)', async () => {
