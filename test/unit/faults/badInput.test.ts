@@ -25,7 +25,7 @@ interface BadCase {
 
 const CASES: BadCase[] = [
   { name: 'malformed JSON', file: '{\n  "title": "x",\n  "kind": ', endpoint: 'live', expect: [/x\.experiment\.json is not valid JSON/, /- line 3, column \d+: ValueExpected/] },
-  { name: 'a string where an integer belongs', file: { ...GOOD, repetitions: '3' }, endpoint: 'live', expect: [/x\.experiment\.json is not a valid experiment \(1 problem\)/, /- repetitions: must be integer \(got "3"\)/] },
+  { name: 'a string where an integer belongs', file: { ...GOOD, repetitions: '3' }, endpoint: 'live', expect: [/x\.experiment\.json is not a valid experiment \(1 problem\)/, /- repetitions: must be integer or object \(got "3"\)/] },
   { name: 'a string where a list belongs', file: { ...GOOD, prompts: 'a' }, endpoint: 'live', expect: [/- prompts: must be array \(got "a"\)/] },
   { name: 'a wrong type deep inside', file: { ...GOOD, variants: [{ name: 'v', options: { temperature: 'hot' } }] }, endpoint: 'live', expect: [/- variants\[0\]\.options\.temperature: must be number \(got "hot"\)/] },
   { name: 'unknown kind', file: { ...GOOD, kind: 'bogus' }, endpoint: 'live', expect: [/- kind: must be one of "prompt", "agent", "multi-agent", "command", "capacity" \(got "bogus"\)/] },
