@@ -16,15 +16,17 @@ export function modelChoices(usedByFile: readonly string[], endpoint: { name: st
     kind: 'as-in-file', label: '$(file-code) As in the file',
     description: usedByFile.length === 1 ? usedByFile[0] : `${usedByFile.join(', ')} (per variant or agent)`,
   }];
-  const where = `${endpoint.name} (${endpoint.url})`;
+  // VS Code draws a separator's label on the right of the row after it: kept short, so the model name
+  // beside it is not cut off; the endpoint's URL and the failure go into the descriptions.
   if ('error' in installed) {
-    out.push({ kind: 'separator', label: `models on ${where} could not be listed: ${installed.error}` });
+    out.push({ kind: 'separator', label: `${endpoint.name}: models not listed` });
   } else {
-    out.push({ kind: 'separator', label: `every call on one model — installed on ${where}` });
+    out.push({ kind: 'separator', label: `installed on ${endpoint.name}` });
     for (const m of installed.names) {
-      out.push({ kind: 'model', model: m, label: m, description: usedByFile.includes(m) ? 'named in the file' : '' });
+      out.push({ kind: 'model', model: m, label: m, description: usedByFile.includes(m) ? 'every call on it · named in the file' : 'every call on it' });
     }
   }
-  out.push({ kind: 'other', label: '$(edit) Other model…', description: 'type a model tag' });
+  const why = 'error' in installed ? ` (${endpoint.url} did not list its models: ${installed.error})` : '';
+  out.push({ kind: 'other', label: '$(edit) Other model…', description: `type a model tag${why}` });
   return out;
 }

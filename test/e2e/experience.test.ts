@@ -75,7 +75,8 @@ describe('e2e experience: palette → template → live dashboard → explorer �
     const vsix = join(makeTempDir('chimeraforge-vsix-'), 'chimeraforge.vsix');
     copyFileSync(VSIX, vsix);
     // The template asks for 512 tokens per call: ~0.4 s per call, two calls per agent run, so 22 runs
-    // take ~20 s: slow enough to watch, fast enough for a test. (Fewer tokens than asked = early EOS = invalid.)
+    // take ~20 s: slow enough to watch, fast enough for a test. The engine's 600-token budget exceeds the ask,
+    // so every call stops at num_predict (a natural stop would be valid too, but this keeps runs uniform).
     eng = await startEngine({ mode: 'paced', paced: { ttftMs: 60, tokensPerSec: 1500, tokens: 600 } });
     ws = makeWorkspace({ prefix: 'chimeraforge-experience-' });
     // the agents of the template ingest data/**: the benchmark files shipped for the demo
@@ -183,13 +184,20 @@ describe('e2e experience: palette → template → live dashboard → explorer �
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'tr109-agent-ab.experiment.json' }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click();
+    // the model step: "As in the file" (first, the default) or one installed model for every call
+    const asInFile = page.locator('.quick-input-list .monaco-list-row', { hasText: 'As in the file' }).first();
+    await asInFile.waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*tiny:latest/ }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('experience-8a-model-step');
+    await asInFile.click();
     const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /TR2: [2-9]\/22 runs/ });
     await progress.waitFor({ timeout: 60_000 });
     await progress.hover();
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await page.locator('.notifications-toasts .notification-toast', { hasText: /TR2 cancelled/ }).waitFor({ timeout: 60_000 });
-    const meta = JSON.parse(readFileSync(join(reports(), 'TR2', 'meta.json'), 'utf8')) as { status: string; counts: { completed: number; planned: number } };
+    const meta = JSON.parse(readFileSync(join(reports(), 'TR2', 'meta.json'), 'utf8')) as { status: string; counts: { completed: number; planned: number }; experiment: { modelOverride?: unknown } };
     assert.equal(meta.status, 'cancelled');
+    assert.equal(meta.experiment.modelOverride, undefined, '"As in the file" must not override the model');
     assert.ok(meta.counts.completed >= 2 && meta.counts.completed < 22, JSON.stringify(meta.counts));
     await wb.screenshot('experience-8-cancelled');
   });

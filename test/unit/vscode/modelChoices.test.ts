@@ -9,9 +9,9 @@ describe('vscode model choices (Run Experiment… model step)', () => {
     const c = modelChoices(['gemma3:latest'], ep, { names: ['gemma3:latest', 'qwen3:8b'] });
     assert.deepEqual(c.map((x) => [x.kind, x.label, 'description' in x ? x.description : '']), [
       ['as-in-file', '$(file-code) As in the file', 'gemma3:latest'],
-      ['separator', 'every call on one model — installed on default (http://127.0.0.1:11434)', ''],
-      ['model', 'gemma3:latest', 'named in the file'],
-      ['model', 'qwen3:8b', ''],
+      ['separator', 'installed on default', ''],
+      ['model', 'gemma3:latest', 'every call on it · named in the file'],
+      ['model', 'qwen3:8b', 'every call on it'],
       ['other', '$(edit) Other model…', 'type a model tag'],
     ]);
   });
@@ -20,6 +20,7 @@ describe('vscode model choices (Run Experiment… model step)', () => {
     const c = modelChoices(['a:1', 'b:2'], ep, { error: 'connection refused' });
     assert.deepEqual(c.map((x) => x.kind), ['as-in-file', 'separator', 'other']);
     assert.equal(c[0].kind === 'as-in-file' && c[0].description, 'a:1, b:2 (per variant or agent)');
-    assert.equal(c[1].label, 'models on default (http://127.0.0.1:11434) could not be listed: connection refused');
+    assert.equal(c[1].label, 'default: models not listed');
+    assert.equal(c[2].kind === 'other' && c[2].description, 'type a model tag (http://127.0.0.1:11434 did not list its models: connection refused)');
   });
 });
