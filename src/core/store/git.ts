@@ -12,7 +12,7 @@ const MAX_DIFF_BYTES = 256 * 1024 * 1024;
 export const GIT_DEFINITION =
   'environment.git: the workspace\'s git state at run start. commit = HEAD (null before the first commit); branch = the checked-out ' +
   'branch (null when detached); dirty = tracked files differ from HEAD (untracked files do not count); diffHash = sha256 of ' +
-  '`git diff HEAD --binary` (null when clean or before the first commit).';
+  'the bytes of "git diff HEAD --binary" (null when clean or before the first commit).';
 
 function git(cwd: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'): Promise<{ ok: boolean; out: string | Buffer }> {
   return new Promise((resolve) => {
