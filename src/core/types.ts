@@ -4,6 +4,13 @@ import type { CapacityRunRecord } from './capacity/types';
 
 export type OllamaOptions = Record<string, unknown>;
 
+/** Ollama's `think` (PRODUCT.md §11.1): a bool, or a level for models that take one. */
+export type ThinkSetting = boolean | 'low' | 'medium' | 'high';
+/** Ollama's `format`: "json" or a JSON schema (grammar-constrained output). */
+export type FormatSetting = string | Record<string, unknown>;
+/** PRODUCT.md §11.1: "cold" = a unique prefix per call defeats prompt-cache reuse; "warm" = reuse allowed. */
+export type PromptCacheMode = 'cold' | 'warm';
+
 /** Raw timing fields exactly as the server sent them (nanoseconds); absent zero fields are stored as 0. */
 export interface ServerFields {
   total_duration: number;
@@ -90,11 +97,13 @@ export interface CallRecord {
   /** The reasoning, saved apart from the answer (outputs/…_thinking.txt); never given to a later step. */
   thinkingFile?: string;
   /** `think` as sent (absent = not sent: the server's default). */
-  think?: boolean | 'low' | 'medium' | 'high';
+  think?: ThinkSetting;
   /** `format` as sent ("json" or a JSON schema). */
-  format?: string | Record<string, unknown>;
-  /** The answer had to be JSON (format set): whether it parsed. Absent when no format was asked. */
+  format?: FormatSetting;
+  /** The answer had to be JSON (format set): whether it parsed and, for a schema, matched it. Absent when no format was asked or the call failed. */
   json_valid?: boolean;
+  /** Why json_valid is false (the parse error or the first schema mismatch). */
+  jsonError?: string;
   /** The per-call prefix that made this call's prompt unique (promptCache "cold"); absent under "warm". */
   cachePrefix?: string;
   promptChars?: number;

@@ -8,6 +8,33 @@ import { ChimeraError } from '../errors';
 import type { ExperimentFile } from './types';
 import { capacityProblems } from '../capacity/normalize';
 import { adaptiveProblems } from './adaptive';
+import { formatSchemaError } from '../ollama/jsonCheck';
+import type { FormatSetting } from '../types';
+
+/** kind command: the program writes its own requests, so settings the harness would add to its calls cannot apply. */
+function commandCallSettingProblems(x: ExperimentFile): string[] {
+  const where: [string, ExperimentFile | NonNullable<ExperimentFile['variants']>[number]][] = [['', x], ...(x.variants ?? []).map((v, i) => [`variants[${i}].`, v] as [string, typeof v])];
+  return where.flatMap(([path, s]) => [
+    ...(s.promptCache === 'cold' ? [`${path}promptCache: "cold" cannot apply to kind "command": the program writes its own prompts (the harness cannot make them unique); remove it (kind command runs "warm": prompts as the program sends them, cache use recorded)`] : []),
+    ...(s.think !== undefined ? [`${path}think: cannot apply to kind "command": the program sets its own requests' think; remove it`] : []),
+    ...(s.format !== undefined ? [`${path}format: cannot apply to kind "command": the program sets its own requests' format; remove it`] : []),
+  ]);
+}
+
+/** Every `format` of the file with its JSON path: a schema that cannot be compiled can check no answer. */
+function formatProblems(x: ExperimentFile): string[] {
+  const found: [string, FormatSetting | undefined][] = [['format', x.format]];
+  x.variants?.forEach((v, i) => found.push([`variants[${i}].format`, v.format]));
+  const steps = (w: ExperimentFile['workflow'], path: string): void => {
+    if (w?.type === 'steps') w.steps.forEach((s, j) => found.push([`${path}.steps[${j}].format`, s.format]));
+  };
+  steps(x.workflow, 'workflow');
+  x.agents?.forEach((a, i) => steps(a.workflow, `agents[${i}].workflow`));
+  return found.flatMap(([path, f]) => {
+    const err = f === undefined ? null : formatSchemaError(f);
+    return err === null ? [] : [`${path}: not a usable JSON schema (${err})`];
+  });
+}
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(): ReturnType<Ajv['compile']> {
@@ -123,6 +150,8 @@ export function semanticProblems(x: ExperimentFile): string[] {
     out.push('workflow: required when an agent has no workflow of its own');
   }
   out.push(...capacityProblems(x, known));
+  out.push(...formatProblems(x));
+  if (x.kind === 'command') out.push(...commandCallSettingProblems(x));
   return out;
 }
 

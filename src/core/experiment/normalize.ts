@@ -8,7 +8,7 @@ import { validateEndpointUrl } from '../ollama/url';
 import type { OllamaOptions } from '../types';
 import { DEFAULT_COLD_THRESHOLD_MS } from '../metrics/callMetrics';
 import { normalizeCapacity } from '../capacity/normalize';
-import type { ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
+import type { CallSettings, ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
 
 export const DEFAULTS = {
   model: 'gemma3:latest',
@@ -66,6 +66,18 @@ function readPrompts(x: ExperimentFile, baseDir: string): string[] {
   return prompts;
 }
 
+/** "cold", except for kind command, whose program sends its own prompts as written (see load.ts). */
+function defaultPromptCache(x: ExperimentFile): 'cold' | 'warm' {
+  return x.kind === 'command' ? 'warm' : 'cold';
+}
+
+/** A variant's call settings: its own, else the experiment's; promptCache defaults to "cold". */
+function callSettings(x: ExperimentFile, v: CallSettings = {}): Pick<NormalizedVariant, 'promptCache' | 'think' | 'format'> {
+  const think = v.think ?? x.think;
+  const format = v.format ?? x.format;
+  return { promptCache: v.promptCache ?? x.promptCache ?? defaultPromptCache(x), ...(think !== undefined ? { think } : {}), ...(format !== undefined ? { format } : {}) };
+}
+
 function variantsOf(x: ExperimentFile, model: string, maxTokens: number | null): NormalizedVariant[] {
   const base = x.options ?? {};
   const declared: NormalizedVariant[] = (x.variants ?? []).map((v) => ({
@@ -74,9 +86,10 @@ function variantsOf(x: ExperimentFile, model: string, maxTokens: number | null):
     model: v.model ?? model,
     ...(v.agentOptions ? { agentOptions: v.agentOptions } : {}),
     source: 'declared' as const,
+    ...callSettings(x, v),
   }));
   const swept: NormalizedVariant[] = x.sweep
-    ? expandSweep(x.sweep).map((s) => ({ name: s.name, options: withMaxTokens({ ...base, ...s.options }, maxTokens), model, source: 'sweep' as const }))
+    ? expandSweep(x.sweep).map((s) => ({ name: s.name, options: withMaxTokens({ ...base, ...s.options }, maxTokens), model, source: 'sweep' as const, ...callSettings(x) }))
     : [];
   const all = [...declared, ...swept];
   const seen = new Set<string>();
@@ -85,7 +98,7 @@ function variantsOf(x: ExperimentFile, model: string, maxTokens: number | null):
     seen.add(v.name);
   }
   if (all.length > 0) return all;
-  return [{ name: 'default', options: withMaxTokens({ ...base }, maxTokens), model, source: 'default' }];
+  return [{ name: 'default', options: withMaxTokens({ ...base }, maxTokens), model, source: 'default', ...callSettings(x) }];
 }
 
 /** command kind: every implementation runs every option variant; names are impl or impl@variant. */
@@ -162,6 +175,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     ...(x.keepAlive !== undefined ? { keepAlive: x.keepAlive } : {}),
     coldThresholdMs: x.coldThresholdMs ?? DEFAULTS.coldThresholdMs,
     coldRuns: x.coldRuns ?? 'exclude',
+    promptCache: x.promptCache ?? defaultPromptCache(x),
     retry: { attempts: x.retry?.attempts ?? DEFAULTS.retry.attempts, delayMs: x.retry?.delayMs ?? DEFAULTS.retry.delayMs },
     ...(workflow ? { workflow } : {}),
     ...(agents ? { agents } : {}),

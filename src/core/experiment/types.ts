@@ -1,12 +1,12 @@
 // The experiment as written (ExperimentFile, PRODUCT.md §2.0) and as run (NormalizedExperiment).
-import type { OllamaOptions } from '../types';
+import type { FormatSetting, OllamaOptions, PromptCacheMode, ThinkSetting } from '../types';
 import type { LoadSpec, NormalizedCapacity, Slo, StopSpec } from '../capacity/types';
 
 export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command' | 'capacity';
 export type RunOrder = 'interleaved' | 'sequential' | 'random';
 export type ContentionRuleName = 'overlap-speedup-below' | 'speedup-below' | 'ttft-above-solo';
 
-export interface WorkflowStep { name: string; prompt: string; system?: string; options?: OllamaOptions }
+export interface WorkflowStep { name: string; prompt: string; system?: string; options?: OllamaOptions; format?: FormatSetting }
 
 export type Workflow =
   | { type: 'report-agent'; inputs?: string[]; maxFiles?: number; analysisPrompt?: string; reportPrompt?: string; header?: boolean }
@@ -19,10 +19,13 @@ export interface ImplementationSpec { name: string; argv: string[]; cwd?: string
 /** PRODUCT.md §11.1: after `min`, rounds are added until every variant's 95% CI half-width of `until.metric` is ≤ the target, or `max`. */
 export interface AdaptiveRepetitions { min: number; max: number; until: { metric: string; ciHalfWidthPct: number } }
 
-export interface VariantSpec { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions> }
+/** Per-call request settings that a variant may override over the experiment's (PRODUCT.md §11.1). */
+export interface CallSettings { promptCache?: PromptCacheMode; think?: ThinkSetting; format?: FormatSetting }
+
+export interface VariantSpec extends CallSettings { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions> }
 
 /** The file as written: every field optional except title and kind. */
-export interface ExperimentFile {
+export interface ExperimentFile extends CallSettings {
   title: string;
   description?: string;
   kind: ExperimentKind;
@@ -77,6 +80,12 @@ export interface NormalizedVariant {
   implementation?: string;
   /** Where the variant came from: declared in "variants", or expanded from "sweep". */
   source: 'declared' | 'sweep' | 'implementation' | 'default';
+  /** The variant's value, else the experiment's, else "cold". */
+  promptCache: PromptCacheMode;
+  /** Sent with every call of the variant when set (variant's, else the experiment's). */
+  think?: ThinkSetting;
+  /** Sent with every call of the variant when set; a workflow step's own format wins. */
+  format?: FormatSetting;
 }
 
 export interface NormalizedExperiment {
@@ -113,6 +122,8 @@ export interface NormalizedExperiment {
   coldThresholdMs: number;
   /** Measured runs with an unplanned model load: left out of statistics ("exclude") or kept ("include"). */
   coldRuns: 'exclude' | 'include';
+  /** The experiment-level prompt-cache mode (variants may override; each variant records its own). */
+  promptCache: PromptCacheMode;
   retry: { attempts: number; delayMs: number };
   workflow?: Workflow;
   agents?: NormalizedAgent[];

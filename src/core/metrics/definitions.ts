@@ -78,6 +78,13 @@ export const COMMAND_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   cpu_ms: 'CPU time (ms) = user + system time of the process tree (utime + stime, plus cutime + cstime of waited-for children) from /proc/<pid>/stat, in the last sample before exit (every 25 ms; CPU of the final ≤ 25 ms can be missing). Null without /proc.',
 };
 
+/** Per-call record fields that are not timings: what was sent to defeat the cache, and what came back (PRODUCT.md §11.1–11.2). */
+export const CALL_FIELD_DEFINITIONS: Readonly<Record<string, string>> = {
+  cachePrefix: 'promptCache "cold": the random prefix ("[", 8 hex digits, "]", newline; a new one per call and per retry) put at the start of the call\'s first system or user content (generate: the system prompt when there is one, else the prompt), so its prompt shares with an earlier one at most what the template puts before that content (role tags, a Modelfile SYSTEM) and the prefill is measured in full. Absent under "warm", where prompts are sent as written. It counts in prompt_eval_count, and in promptChars when it went into the prompt or a chat message (promptChars does not count a generate system prompt).',
+  thinking: 'A thinking model\'s reasoning (thinking / message.thinking chunks): its length is thinkingChars and its text is saved apart from the answer (thinkingFile under outputs/); a later workflow step gets the answer only. Its tokens count in eval_count, in ttft_ms and in the client rates, not in ttft_answer_ms.',
+  json_valid: 'Per call that sent format (structured output): true when the answer (reasoning excluded) parses as JSON and, when format is a JSON schema, matches it (ajv); false otherwise, with jsonError giving the first reason (e.g. an answer cut short by num_predict); absent when no format was sent or the call failed. Counted per variant (json_checked, json_valid), not a validity rule.',
+};
+
 /** Every definition, for meta.json `metricDefinitions` (pick the used ones with `definitionsFor`). */
 export const METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   ...SERVER_FIELD_DEFINITIONS,
@@ -85,6 +92,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   ...RUN_METRIC_DEFINITIONS,
   ...MULTI_AGENT_METRIC_DEFINITIONS,
   ...COMMAND_METRIC_DEFINITIONS,
+  ...CALL_FIELD_DEFINITIONS,
 };
 
 /**
@@ -98,6 +106,7 @@ export const METRIC_DEFINITION_TABLES: Readonly<Record<string, Readonly<Record<s
   RUN_METRIC_DEFINITIONS,
   MULTI_AGENT_METRIC_DEFINITIONS,
   COMMAND_METRIC_DEFINITIONS,
+  CALL_FIELD_DEFINITIONS,
 };
 
 /** The definitions of the given metric names; unknown names are a programmer error. */

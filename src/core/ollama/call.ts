@@ -2,12 +2,13 @@
 // fields, text and derived metrics. A failed call is a record (status failed/cancelled + typed
 // error), never an exception, so the runner keeps what was measured.
 import type { ChatRequest, ChatResponse, GenerateRequest, GenerateResponse, Message } from 'ollama';
-import type { CallRecord, CallStatus, ClientTimings, OllamaOptions, ServerFields } from '../types';
+import type { CallRecord, CallStatus, ClientTimings, FormatSetting, OllamaOptions, ServerFields, ThinkSetting } from '../types';
 import { deriveCallMetrics } from '../metrics/callMetrics';
 import type { GatewayClient } from './client';
 import { classifyFailure, type Classified, type FailureFacts } from './classify';
 import { RequestGuard } from './guard';
 import { serverFieldsOf } from './serverFields';
+import { checkJson } from './jsonCheck';
 
 export interface CallInput {
   client: GatewayClient;
@@ -43,8 +44,6 @@ export interface CallInput {
   onChunk?: (tokensSoFar: number, elapsedMs: number) => void;
 }
 
-export type ThinkSetting = boolean | 'low' | 'medium' | 'high';
-export type FormatSetting = string | Record<string, unknown>;
 
 export interface CallResult {
   record: CallRecord;
@@ -207,6 +206,8 @@ export async function callModel(input: CallInput): Promise<CallResult> {
     promptChars: input.api === 'generate' ? (input.prompt ?? '').length : (input.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0),
   };
   if (failure) record.error = { code: failure.code, message: `${failure.detail} — endpoint '${client.name}' (${client.url}), model '${input.model}'` };
+  // Structured output asked: whether the answer is what was asked for (only a finished answer can be judged).
+  else if (input.format !== undefined) Object.assign(record, checkJson(p.text, input.format));
   return { record, text: p.text, thinking: p.thinking };
 }
 

@@ -6,6 +6,7 @@ import { CAPACITY_DEFINITIONS } from '../capacity/definitions';
 import { GIT_DEFINITION } from '../store/git';
 import type { GitInfo } from '../types';
 import { adaptiveRule, renderAdaptive } from './adaptive';
+import { callSettingMetrics, callSettingRows } from './callSettings';
 import { code, escapeInline, fmtNum, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
 
@@ -27,6 +28,7 @@ export function metricsShown(input: ReportInput): string[] {
   if (input.summary.variants.some((v) => v.decode_tps_weighted)) names.add('decode_tps_weighted');
   if (input.summary.variants.some((v) => v.decode_tps_call_mean)) names.add('decode_tps_call_mean');
   if (input.summary.capacity) for (const k of Object.keys(CAPACITY_DEFINITIONS)) names.add(k);
+  for (const k of callSettingMetrics(input)) names.add(k);
   return [...names];
 }
 
@@ -80,6 +82,7 @@ function protocolRows(input: ReportInput): string[][] {
     ['Silence timeout between chunks (ms)', v('timeoutMs')],
     ['Retry policy (503 busy / refused before data)', `${retry.attempts ?? '—'} attempts, ${retry.delayMs ?? '—'} ms apart`],
     ['Cold-call threshold (load_ms)', v('coldThresholdMs')],
+    ...callSettingRows(input),
   ];
 }
 

@@ -6,6 +6,7 @@ import type { SummaryStat } from '../stats/table';
 import { code, escapeInline, fmtCi, fmtNum, table } from './format';
 import type { ReportInput } from './model';
 import { renderOutputs } from './outputs';
+import { renderCallSettings } from './callSettings';
 
 /** The metrics of the per-variant tables: call metrics and run wall time (multi-agent and command metrics have their own sections). */
 export const RESULT_METRICS: readonly string[] = [...CALL_METRICS, 'wall_ms'];
@@ -84,6 +85,7 @@ export function renderResults(input: ReportInput): string {
   const perCall = perCallTable(input);
   if (perCall) out.push('### Per-call latency percentiles', '', `Over all ok calls of the counted runs, each call one value (n = calls); p95 and p99 are shown from ${MIN_CALLS_FOR_TAIL} calls on.`, '', perCall, '');
   out.push(...renderOutputs(input));
+  out.push(...renderCallSettings(input));
   if (variants.some((v) => v.decode_tps_weighted || v.decode_tps_call_mean)) out.push('### Throughput: token-weighted and mean of rates', '', throughputAggregates(input), '');
   const withStages = variants.filter((v) => v.stages && Object.keys(v.stages).length > 0);
   if (withStages.length) {

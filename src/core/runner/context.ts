@@ -7,7 +7,9 @@ import { createGatewayClient, type GatewayClient } from '../ollama/client';
 import type { NormalizedExperiment } from '../experiment/types';
 import type { PlannedRun } from '../experiment/plan';
 import type { Clock, Logger } from '../ports';
-import type { OllamaOptions } from '../types';
+import type { FormatSetting, OllamaOptions } from '../types';
+import { newCachePrefix, prefixGenerate, prefixMessages } from './promptCache';
+import { variantOf } from './kinds/variant';
 import type { RunnerEvent, TokenBatcher } from './events';
 import type { ValidityRules } from './validity';
 
@@ -28,6 +30,8 @@ export interface CallRequest {
   options: OllamaOptions;
   /** Agent name in multi-agent runs (live views, output file names). */
   agent?: string;
+  /** A workflow step's own `format`; wins over the variant's. */
+  format?: FormatSetting;
 }
 
 export class RunContext {
@@ -65,15 +69,21 @@ export class RunContext {
   /** One LLM call, retried (bounded, declared) only on 503 busy / connection refused before any data. */
   async call(req: CallRequest): Promise<CallResult> {
     const key = `${this.planned.index}/${req.agent ?? ''}/${req.stage}`;
+    const v = variantOf(this);
+    const format = req.format ?? v.format;
     let attempt = 0;
     for (;;) {
+      // promptCache "cold": a fresh prefix per attempt, so not even a retry reuses the failed attempt's prompt.
+      const prefix = v.promptCache === 'cold' ? newCachePrefix() : null;
       const result = await callModel({
         client: this.client(req.endpoint),
         stage: req.stage,
         model: req.model,
         api: this.x.api,
-        ...(this.x.api === 'chat' ? { messages: req.messages ?? [...(req.system ? [{ role: 'system', content: req.system }] : []), { role: 'user', content: req.prompt ?? '' }] } : { prompt: req.prompt ?? '', ...(req.system ? { system: req.system } : {}) }),
+        ...this.promptOf(req, prefix),
         options: req.options,
+        ...(v.think !== undefined ? { think: v.think } : {}),
+        ...(format !== undefined ? { format } : {}),
         ...(this.x.keepAlive !== undefined ? { keepAlive: this.x.keepAlive } : {}),
         stream: this.x.stream,
         timeoutMs: this.x.timeoutMs,
@@ -84,6 +94,7 @@ export class RunContext {
         coldThresholdMs: this.x.coldThresholdMs,
         ...(this.batcher ? { onChunk: this.progressHook(key, req) } : {}),
       });
+      if (prefix !== null) result.record.cachePrefix = prefix;
       this.batcher?.end(key);
       this.callFinished(result, req);
       const code = result.record.error?.code;
@@ -96,6 +107,22 @@ export class RunContext {
       this.log.warn(`${req.stage}: ${result.record.error?.message}; retry ${attempt} of ${this.x.retry.attempts} in ${this.x.retry.delayMs} ms`);
       await sleep(this.x.retry.delayMs, this.signal);
     }
+  }
+
+  /** Saves a thinking model's reasoning apart from the answer (outputs/<stem>_thinking.txt) and records where. */
+  saveThinking(result: CallResult, stem: string): void {
+    if (result.thinking.length > 0) result.record.thinkingFile = this.outputs.writeOutput(`${stem}_thinking.txt`, result.thinking);
+  }
+
+  /** The prompt as sent: chat messages or generate prompt/system, with the cold-cache prefix when there is one. */
+  private promptOf(req: CallRequest, prefix: string | null): { messages: Message[] } | { prompt: string; system?: string } {
+    if (this.x.api === 'chat') {
+      const messages: Message[] = req.messages ?? [...(req.system ? [{ role: 'system', content: req.system }] : []), { role: 'user', content: req.prompt ?? '' }];
+      return { messages: prefix === null ? messages : prefixMessages(messages, prefix) };
+    }
+    const system = req.system ? req.system : undefined;
+    if (prefix === null) return { prompt: req.prompt ?? '', ...(system !== undefined ? { system } : {}) };
+    return prefixGenerate(req.prompt ?? '', system, prefix);
   }
 
   private callFinished({ record }: CallResult, req: CallRequest): void {

@@ -17,6 +17,10 @@ export type OutputStats = {
   low_precision_calls: number;
   /** Calls that sent reasoning (thinking text) before or instead of an answer. */
   thinking_calls: number;
+  /** Calls that asked for structured output (format): their answers were checked (json_valid). Absent in summaries written before it existed. */
+  json_checked?: number;
+  /** Of json_checked, answers that parsed (and matched the schema when one was given). */
+  json_valid?: number;
   /** Generated tokens per call (eval_count): distribution over the calls. */
   output_tokens: { n: number; min: number; median: number; p95: number; max: number } | null;
 };
@@ -27,6 +31,8 @@ export class OutputTally {
   private length = 0;
   private lowPrecision = 0;
   private thinking = 0;
+  private jsonChecked = 0;
+  private jsonValid = 0;
   private readonly tokens = new NumberBuffer();
 
   add(c: CallRecord): void {
@@ -36,6 +42,10 @@ export class OutputTally {
     else if (c.server.done_reason === 'length') this.length++;
     if (c.metrics?.decode_low_precision === true) this.lowPrecision++;
     if ((c.thinkingChars ?? 0) > 0) this.thinking++;
+    if (c.json_valid !== undefined) {
+      this.jsonChecked++;
+      if (c.json_valid) this.jsonValid++;
+    }
     this.tokens.push(c.server.eval_count);
   }
 
@@ -51,6 +61,8 @@ export class OutputTally {
       length_stops: this.length,
       low_precision_calls: this.lowPrecision,
       thinking_calls: this.thinking,
+      json_checked: this.jsonChecked,
+      json_valid: this.jsonValid,
       output_tokens: t && { n: t.n, min, median: t.median, p95: t.p95, max: t.max },
     };
   }

@@ -1,7 +1,7 @@
 // Executing one agent workflow (report-agent, a prompt sequence, or templated steps) inside a run.
 // Shared by the agent kind and by every agent of a multi-agent run.
 
-import type { CallRecord, OllamaOptions, RunStatus } from '../types';
+import type { CallRecord, FormatSetting, OllamaOptions, RunStatus } from '../types';
 import type { Workflow } from '../experiment/types';
 import type { RunContext } from '../runner/context';
 import { ingest, type Inventory } from './ingest';
@@ -29,7 +29,7 @@ export interface WorkflowResult {
   endMs: number;
 }
 
-interface Step { name: string; prompt: string; system?: string; options?: OllamaOptions }
+interface Step { name: string; prompt: string; system?: string; options?: OllamaOptions; format?: FormatSetting }
 
 function stepsOf(w: Workflow): Step[] {
   if (w.type === 'report-agent') {
@@ -83,7 +83,7 @@ export async function runWorkflow(ctx: RunContext, input: WorkflowInput, reports
   let error: string | undefined;
   let errorCode: string | undefined;
   for (const step of stepsOf(w)) {
-    const { record, text } = await ctx.call({
+    const result = await ctx.call({
       endpoint: input.endpoint,
       model: input.model,
       stage: step.name,
@@ -91,13 +91,17 @@ export async function runWorkflow(ctx: RunContext, input: WorkflowInput, reports
       ...(step.system ?? input.system ? { system: step.system ?? input.system } : {}),
       options: { ...input.options, ...(step.options ?? {}) },
       ...(input.agent ? { agent: input.agent } : {}),
+      ...(step.format !== undefined ? { format: step.format } : {}),
     });
+    const { record, text } = result;
     stages[step.name] = record.client.endMs;
     const isReport = w.type === 'report-agent' && step.name === 'report';
     if (text.length > 0) {
       record.outputFile = ctx.outputs.writeOutput(`${prefix}_${step.name}.md`, isReport && w.header !== false ? `${header(input, ctx)}${text}\n` : `${text}\n`);
     }
+    ctx.saveThinking(result, `${prefix}_${step.name}`);
     calls.push(record);
+    // A later step gets the answer only: a thinking model's reasoning is kept apart (thinkingFile), never passed on.
     values[`steps.${step.name}`] = text;
     if (record.status !== 'ok') {
       status = record.status;

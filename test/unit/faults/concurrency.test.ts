@@ -26,7 +26,8 @@ describe('fault matrix: concurrent runs into one reports directory', function ()
   it(`${ROUNDS} rounds of two simultaneous runs: distinct ids, each TR holds only its own runs`, async () => {
     const ws = makeWorkspace(false);
     const files = ['A', 'B'].map((who) => writeExperiment(ws.dir, `${who}.experiment.json`, {
-      title: `writer ${who}`, kind: 'prompt', model: 'tiny:latest', prompts: [`prompt of ${who}`], repetitions: REPS, warmup: 0,
+      // promptCache warm: the paced text derives from the prompt as written, which tells the writers' runs apart.
+      title: `writer ${who}`, kind: 'prompt', model: 'tiny:latest', prompts: [`prompt of ${who}`], repetitions: REPS, warmup: 0, promptCache: 'warm',
     }));
     const owner = new Map<string, string>();
     for (let round = 1; round <= ROUNDS; round++) {

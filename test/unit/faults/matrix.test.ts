@@ -123,7 +123,8 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
       const ws = makeWorkspace(false);
       const f = writeExperiment(ws.dir, 'fault.experiment.json', {
         title: `fault ${c.name}`, kind: 'prompt', model: 'tiny:latest', prompts: ['tell me about faults'], repetitions: reps, warmup: 0,
-        retry: { attempts: 0 }, ...c.x,
+        // Prompts exactly as written: the paced text derives from the prompt, and the split case compares texts across runs.
+        promptCache: 'warm', retry: { attempts: 0 }, ...c.x,
       });
       const trDir = join(ws.reportsDir, 'TR1');
       const watch = watchMeta(join(trDir, 'meta.json'));

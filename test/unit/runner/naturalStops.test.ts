@@ -34,8 +34,8 @@ describe('natural stops (paced engine)', function () {
     const meta = readMeta(r.trDir);
     assert.equal(meta.counts.invalid, 0);
     const outputs = (name: string): OutputStats => meta.summary.variants.find((v) => v.name === name)!.outputs as OutputStats;
-    assert.deepEqual(outputs('short'), { calls: 3, natural_stops: 3, natural_stop_share: 1, length_stops: 0, low_precision_calls: 3, thinking_calls: 0, output_tokens: { n: 3, min: 3, median: 3, p95: 3, max: 3 } });
-    assert.deepEqual(outputs('full'), { calls: 3, natural_stops: 0, natural_stop_share: 0, length_stops: 3, low_precision_calls: 0, thinking_calls: 0, output_tokens: { n: 3, min: 32, median: 32, p95: 32, max: 32 } });
+    assert.deepEqual(outputs('short'), { calls: 3, natural_stops: 3, natural_stop_share: 1, length_stops: 0, low_precision_calls: 3, thinking_calls: 0, json_checked: 0, json_valid: 0, output_tokens: { n: 3, min: 3, median: 3, p95: 3, max: 3 } });
+    assert.deepEqual(outputs('full'), { calls: 3, natural_stops: 0, natural_stop_share: 0, length_stops: 3, low_precision_calls: 0, thinking_calls: 0, json_checked: 0, json_valid: 0, output_tokens: { n: 3, min: 32, median: 32, p95: 32, max: 32 } });
     const report = readFileSync(writeReport(r.trDir, { charts: false }).reportFile, 'utf8');
     assert.match(report, /### Outputs and stops/);
     assert.match(report, /\| `short` \| 3 \| 3 \(100(\.0)?%\) \| 0 \| 3 \/ 3 \/ 3 \/ 3 \| 3 \| 0 \|/);

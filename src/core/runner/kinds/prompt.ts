@@ -7,9 +7,11 @@ export const runPromptKind: KindExecutor = async (ctx) => {
   const v = variantOf(ctx);
   const prompt = ctx.x.prompts[ctx.planned.promptIndex % ctx.x.prompts.length];
   const t0 = ctx.clock.now();
-  const { record, text } = await ctx.call({ endpoint: ctx.x.endpoint, model: v.model, stage: 'prompt', prompt, ...(ctx.x.system ? { system: ctx.x.system } : {}), options: v.options });
+  const result = await ctx.call({ endpoint: ctx.x.endpoint, model: v.model, stage: 'prompt', prompt, ...(ctx.x.system ? { system: ctx.x.system } : {}), options: v.options });
   const wallMs = ctx.clock.now() - t0;
+  const { record, text } = result;
   if (text.length > 0) record.outputFile = ctx.outputs.writeOutput(`run${ctx.planned.index}_prompt.txt`, text);
+  ctx.saveThinking(result, `run${ctx.planned.index}_prompt`);
   const invalid = callInvalidReason(record, ctx.validityRules());
   return {
     status: record.status,
