@@ -89,12 +89,12 @@ export interface CallRecord {
   server: ServerFields | null;
   client: ClientTimings;
   metrics: CallMetrics | null;
-  /** Characters of generated answer text (thinking excluded); the text itself is under outputs/ when saved. */
+  /** Characters of generated text; the text itself is in outputs.jsonl (earlier TRs: under outputs/) when saved. */
   textChars: number;
   outputFile?: string;
   /** Characters of reasoning a thinking model sent (thinking / message.thinking); absent when none. */
   thinkingChars?: number;
-  /** The reasoning, saved apart from the answer (outputs/…_thinking.txt); never given to a later step. */
+  /** The reasoning, saved apart from the answer (outputs.jsonl#…_thinking.txt); never given to a later step. */
   thinkingFile?: string;
   /** `think` as sent (absent = not sent: the server's default). */
   think?: ThinkSetting;
@@ -336,6 +336,20 @@ export interface AdaptiveOutcome {
   checks: { repetitions: number; halfWidthPct: Record<string, number | null> }[];
 }
 
+/** Which generated texts a TR keeps in outputs.jsonl (experiment field "outputTexts"): every k-th, none beyond a byte budget. */
+export interface OutputTextPolicy {
+  every: number;
+  maxBytes: number | null;
+}
+
+/** meta.json `outputTexts`: the file, the policy, and what it kept and dropped (not summary.variants[].outputs: output lengths and stops). */
+export interface OutputTextTally extends OutputTextPolicy {
+  file: string;
+  kept: number;
+  dropped: number;
+  bytes: number;
+}
+
 export interface Meta {
   schemaVersion: number;
   id: string;
@@ -358,6 +372,8 @@ export interface Meta {
   imported?: { from: string; layout: string; files: number; commit?: string; [k: string]: unknown };
   /** The exact command that re-runs this experiment. */
   command?: string;
+  /** Generated texts: outputs.jsonl, the keep policy (experiment "outputTexts") and what it kept and dropped. */
+  outputTexts?: OutputTextTally;
   /** Validity notes and partial-report markers written by the runner or importer. */
   notes?: string[];
   /** Adaptive repetitions: the rule, its checks and why the runs stopped. */

@@ -1,8 +1,8 @@
 // The dashboard inside the real extension host (code-server): the panel of the loaded extension,
 // opened through its API on TR directories written by real runs against the engine (paced mode), fed
 // live by a real runExperiment; every assertion is on what the webview reports it drew.
+import { replaceOutputText } from '../helpers/outputs';
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startEngine, type EngineHandle } from '../../engine/api';
@@ -77,7 +77,7 @@ describe('dashboard (extension host, real engine)', function () {
   it('generated text with markup shows as text: textContent equal, no element created', async () => {
     const dir = join(reportsDir(), trFast);
     const last = readRunsSync(dir).runs.at(-1)!;
-    writeFileSync(join(dir, last.calls.find((c) => c.outputFile)!.outputFile!), XSS);
+    replaceOutputText(dir, last.calls.find((c) => c.outputFile)!.outputFile!, XSS);
     const a = await api();
     const before = a.dashboard.current()?.lastRendered;
     const panel = a.dashboard.show({ kind: 'tr', trId: trFast, reportsDir: reportsDir() });

@@ -177,6 +177,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     coldRuns: x.coldRuns ?? 'exclude',
     promptCache: x.promptCache ?? defaultPromptCache(x),
     retry: { attempts: x.retry?.attempts ?? DEFAULTS.retry.attempts, delayMs: x.retry?.delayMs ?? DEFAULTS.retry.delayMs },
+    ...(x.outputTexts ? { outputTexts: { every: x.outputTexts.every ?? 1, maxBytes: x.outputTexts.maxBytes ?? null } } : {}),
     ...(workflow ? { workflow } : {}),
     ...(agents ? { agents } : {}),
     sequentialBaseline: x.sequentialBaseline ?? true,

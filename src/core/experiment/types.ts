@@ -1,5 +1,5 @@
 // The experiment as written (ExperimentFile, PRODUCT.md §2.0) and as run (NormalizedExperiment).
-import type { FormatSetting, OllamaOptions, PromptCacheMode, ThinkSetting } from '../types';
+import type { FormatSetting, OllamaOptions, OutputTextPolicy, PromptCacheMode, ThinkSetting } from '../types';
 import type { LoadSpec, NormalizedCapacity, Slo, StopSpec } from '../capacity/types';
 
 export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command' | 'capacity';
@@ -54,6 +54,8 @@ export interface ExperimentFile extends CallSettings {
   coldThresholdMs?: number;
   coldRuns?: 'exclude' | 'include';
   retry?: { attempts?: number; delayMs?: number };
+  /** Generated texts kept in outputs.jsonl: every k-th (default 1: all), none beyond maxBytes (default: no limit). */
+  outputTexts?: { every?: number; maxBytes?: number };
   workflow?: Workflow;
   agents?: AgentSpec[];
   sequentialBaseline?: boolean;
@@ -125,6 +127,8 @@ export interface NormalizedExperiment {
   /** The experiment-level prompt-cache mode (variants may override; each variant records its own). */
   promptCache: PromptCacheMode;
   retry: { attempts: number; delayMs: number };
+  /** Present only when the file declares it (so the experiment hash of files without it is unchanged). */
+  outputTexts?: OutputTextPolicy;
   workflow?: Workflow;
   agents?: NormalizedAgent[];
   sequentialBaseline: boolean;

@@ -1,5 +1,6 @@
 // One concurrent two-agent run of the Rust multi-agent program (TR114_v2 / TR115_v2 metrics.json) as a
 // RunRecord with agents[], and the run-level metrics recomputed from the agent wall times.
+import { outputRef } from '../store/outputs';
 import { multiAgentMetrics } from '../runner/kinds/multiAgentMetrics';
 import type { AgentRecord, CallRecord, MultiAgentRunMetrics, RunRecord } from '../types';
 import type { EndpointNames } from './names';
@@ -15,7 +16,7 @@ export interface RunTarget {
   run: number;
   variant: string;
   repetition: number;
-  /** Prefix for saved texts under outputs/. */
+  /** Prefix for the names of saved texts (outputs.jsonl). */
   outputPrefix: string;
 }
 
@@ -58,7 +59,7 @@ function rustAgent(role: string, raw: unknown, target: RunTarget, endpoints: End
     const response = str(obj(c)?.response);
     const name = `${target.outputPrefix}_${role}_${i + 1}_${stage}.md`;
     if (response) outputs.set(name, response);
-    const call = rustCall(c, { endpoint, url, model, options, startedAt: at ?? '', sendOffsetMs: offsets[stage] ?? 0, outputFile: response ? `outputs/${name}` : undefined });
+    const call = rustCall(c, { endpoint, url, model, options, startedAt: at ?? '', sendOffsetMs: offsets[stage] ?? 0, outputFile: response ? outputRef(name) : undefined });
     if (call) calls.push(call);
   });
   const agent: AgentRecord = {

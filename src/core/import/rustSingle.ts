@@ -1,5 +1,6 @@
 // Layout rust-single (TR111_v2): <config>/data/metrics.json, each holding a baseline and a chimera agent with
 // N workflow runs of two streamed calls. One RunRecord per workflow run; variants are config/agent.
+import { outputRef } from '../store/outputs';
 import { join } from 'node:path';
 import type { CallRecord, RunRecord } from '../types';
 import type { VariantSpec } from '../stats/summaryTypes';
@@ -39,7 +40,7 @@ function agentRuns(rr: Record<string, unknown>, config: string, agent: string, f
       const response = str(obj(c)?.response);
       const name = `run${first + i}_${agent}_${k + 1}_${stage}.md`;
       if (response) outputs.set(name, response);
-      const call = rustCall(c, { endpoint: endpoint.name, url: endpoint.url, model, options, startedAt: at, sendOffsetMs: offsets[stage] ?? 0, outputFile: response ? `outputs/${name}` : undefined });
+      const call = rustCall(c, { endpoint: endpoint.name, url: endpoint.url, model, options, startedAt: at, sendOffsetMs: offsets[stage] ?? 0, outputFile: response ? outputRef(name) : undefined });
       if (call) calls.push(call);
     });
     checks.perCall.check(`${config}/${agent}/run_${rn}`, throughputMismatches(raws, calls) === 0);

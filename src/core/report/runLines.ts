@@ -14,21 +14,15 @@ function parse(text: string, line: number, onRun: (r: RunRecord) => void, corrup
   else onRun(r);
 }
 
-/** Calls onRun for each record of a runs.jsonl file; unreadable lines are returned with their numbers. A missing file has no runs. */
-export function forEachRunSync(file: string, onRun: (r: RunRecord) => void): { count: number; corrupt: CorruptLine[] } {
-  const corrupt: CorruptLine[] = [];
+/** Calls onLine for each line of a file (1-based numbers), reading fixed-size chunks; stop by returning false. A missing file has no lines. */
+export function forEachLineSync(file: string, onLine: (text: string, line: number) => boolean | void): number {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { count: 0, corrupt };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw e;
   }
-  let count = 0;
-  const counted = (r: RunRecord): void => {
-    count++;
-    onRun(r);
-  };
   const buf = Buffer.allocUnsafe(CHUNK);
   // Bytes of an unfinished line; split on the newline byte so multi-byte UTF-8 is never cut.
   let pending: Buffer[] = [];
@@ -43,14 +37,25 @@ export function forEachRunSync(file: string, onRun: (r: RunRecord) => void): { c
         const piece = buf.subarray(start, i);
         const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
         pending = [];
-        parse(bytes.toString('utf8'), ++line, counted, corrupt);
         start = i + 1;
+        if (onLine(bytes.toString('utf8'), ++line) === false) return line;
       }
       if (start < n) pending.push(Buffer.from(buf.subarray(start, n)));
     }
-    if (pending.length) parse(Buffer.concat(pending).toString('utf8'), ++line, counted, corrupt);
+    if (pending.length) onLine(Buffer.concat(pending).toString('utf8'), ++line);
   } finally {
     closeSync(fd);
   }
+  return line;
+}
+
+/** Calls onRun for each record of a runs.jsonl file; unreadable lines are returned with their numbers. A missing file has no runs. */
+export function forEachRunSync(file: string, onRun: (r: RunRecord) => void): { count: number; corrupt: CorruptLine[] } {
+  const corrupt: CorruptLine[] = [];
+  let count = 0;
+  forEachLineSync(file, (text, line) => parse(text, line, (r) => {
+    count++;
+    onRun(r);
+  }, corrupt));
   return { count, corrupt };
 }

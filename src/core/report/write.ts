@@ -1,6 +1,6 @@
 // `report`: regenerate a TR's summary, summary.csv, charts and Technical_Report_<id>.md from its raw
 // runs.jsonl, then update meta.json (summary, artifacts) atomically and the reports index.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { chartsFor } from '../charts/select';
 import { writeChartPngs } from '../charts/render';
@@ -13,6 +13,7 @@ import type { Meta, ShownStatus } from '../types';
 import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
 import { sweepOfMeta } from '../store/metaExperiment';
 import { RunDigest, type OutputPick } from './digest';
+import { readOutputs } from '../store/outputs';
 import { forEachRunSync } from './runLines';
 import { renderReport } from './render';
 import { regenerateIndex } from './reportsIndex';
@@ -46,17 +47,10 @@ function toPosix(p: string): string {
 /** The generated text the digest picked (stage "report" preferred), read from the TR's outputs. */
 export function readModelOutput(trDir: string, meta: Meta, pick: OutputPick | null): ModelOutputExcerpt | null {
   if (!pick || (meta.kind !== 'agent' && meta.kind !== 'multi-agent')) return null;
-  const root = resolve(trDir);
-  const file = resolve(root, pick.file);
-  // Output paths come from the record: never read outside the TR directory.
-  if (!file.startsWith(root + sep)) return null;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  return { file: toPosix(relative(root, file)), run: pick.run, variant: pick.variant, stage: pick.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
+  // outputs.jsonl or (earlier TRs) a file under the TR directory — never outside it.
+  const text = readOutputs(trDir, [pick.file]).get(pick.file);
+  if (text === undefined) return null;
+  return { file: pick.file, run: pick.run, variant: pick.variant, stage: pick.stage, ...(pick.agent ? { agent: pick.agent } : {}), text };
 }
 
 /** variant → its model and scenario from the experiment as run (undefined when all variants share them). */

@@ -15,7 +15,8 @@ import type { ValidityRules } from './validity';
 
 /** Where generated texts go (the TR writer in real runs). */
 export interface OutputSink {
-  writeOutput(name: string, text: string): string;
+  /** The reference a call records (outputs.jsonl#name), or undefined when the keep policy drops it. */
+  writeOutput(name: string, text: string): string | undefined;
   /** A folder under outputs/ for a run's own files; absolute path. */
   outputDir(name: string): string;
 }
@@ -109,9 +110,10 @@ export class RunContext {
     }
   }
 
-  /** Saves a thinking model's reasoning apart from the answer (outputs/<stem>_thinking.txt) and records where. */
+  /** Saves a thinking model's reasoning apart from the answer (outputs.jsonl#<stem>_thinking.txt, kept per outputTexts like the answers) and records where. */
   saveThinking(result: CallResult, stem: string): void {
-    if (result.thinking.length > 0) result.record.thinkingFile = this.outputs.writeOutput(`${stem}_thinking.txt`, result.thinking);
+    const ref = result.thinking.length > 0 ? this.outputs.writeOutput(`${stem}_thinking.txt`, result.thinking) : undefined;
+    if (ref) result.record.thinkingFile = ref;
   }
 
   /** The prompt as sent: chat messages or generate prompt/system, with the cold-cache prefix when there is one. */

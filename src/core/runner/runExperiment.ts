@@ -107,7 +107,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     supersedes: x.supersedes ?? null,
     ...(warnings.length > 0 ? { notes: warnings.map((w) => `Warning before the run: ${w}`) } : {}),
     ...(opts.command ? { command: opts.command } : {}),
-  }, opts.tr ?? x.tr);
+  }, opts.tr ?? x.tr, x.outputTexts);
   log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
   emit({ type: 'experiment-started', trId: writer.id, trDir: writer.dir, title: x.title, kind: x.kind, planned: plan.length, variants: x.variants.map((v) => v.name), agents: (x.agents ?? []).map((a) => a.name) });
 

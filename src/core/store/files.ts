@@ -42,8 +42,14 @@ export class JsonlAppender {
 
   /** One line already serialized (without its newline), written and fsynced. */
   appendLine(line: string): void {
+    this.appendLines([line]);
+  }
+
+  /** Lines already serialized, in one write and one fsync. */
+  appendLines(lines: readonly string[]): void {
     if (this.fd === null) throw new ChimeraError('E_INTERNAL', `append to closed file ${this.file}`);
-    writeSync(this.fd, `${line}\n`);
+    if (lines.length === 0) return;
+    writeSync(this.fd, `${lines.join('\n')}\n`);
     fsyncSync(this.fd);
   }
 

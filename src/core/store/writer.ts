@@ -1,12 +1,14 @@
 // Writing one TR directory while an experiment runs: reserve the id, write meta.json (atomically, at
-// start, after every run and at the end), append runs.jsonl per run, save generated texts under outputs/.
+// start, after every run and at the end), append runs.jsonl per run, append generated texts to outputs.jsonl
+// (one file per TR however many calls; kept per the experiment's "outputTexts" policy).
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ensureWritableDir, JsonlAppender, writeFileAtomic, writeJsonAtomic } from './files';
 import { reportFileName, reserveTrDir } from './trId';
 import { encodeRunLine } from './runCodec';
-import type { Counts, Meta, RunRecord, Summary, TrStatus } from '../types';
+import { OUTPUTS_FILE, outputRef } from './outputs';
+import type { Counts, Meta, OutputTextPolicy, OutputTextTally, RunRecord, Summary, TrStatus } from '../types';
 import { exclusionOf, type ColdRuns } from '../stats/runValues';
 
 export const META_SCHEMA_VERSION = 1;
@@ -34,10 +36,15 @@ export function countRun(c: Counts, r: RunRecord, coldRuns: ColdRuns = 'exclude'
 export class TrWriter {
   readonly meta: Meta;
   private readonly runs: JsonlAppender;
-  private pendingOutputs: { file: string; text: string }[] = [];
+  private pendingOutputs: string[] = [];
+  private outputs: JsonlAppender | null = null;
+  private offered = 0;
+  private readonly tally: OutputTextTally;
 
-  private constructor(readonly reportsDir: string, readonly dir: string, meta: Meta) {
+  private constructor(readonly reportsDir: string, readonly dir: string, meta: Meta, policy: OutputTextPolicy) {
     this.meta = meta;
+    this.tally = { file: OUTPUTS_FILE, ...policy, kept: 0, dropped: 0, bytes: 0 };
+    meta.outputTexts = this.tally;
     mkdirSync(join(dir, 'outputs'), { recursive: true });
     mkdirSync(join(dir, 'charts'), { recursive: true });
     this.runs = new JsonlAppender(join(dir, 'runs.jsonl'));
@@ -45,7 +52,7 @@ export class TrWriter {
   }
 
   /** Reserve the TR id (next free number unless requested) and write the initial meta.json. */
-  static create(reportsDir: string, init: MetaInit, requestedId?: string): TrWriter {
+  static create(reportsDir: string, init: MetaInit, requestedId?: string, policy: OutputTextPolicy = { every: 1, maxBytes: null }): TrWriter {
     ensureWritableDir(reportsDir);
     const { id, dir } = reserveTrDir(reportsDir, requestedId);
     const { planned, createdAt, ...rest } = init;
@@ -62,9 +69,9 @@ export class TrWriter {
       supersedes: (init.supersedes as string | null | undefined) ?? null,
       supersededBy: null,
       supersedeReason: null,
-      artifacts: { runs: 'runs.jsonl', summaryCsv: 'summary.csv', report: `../${reportFileName(id)}`, charts: [], outputs: 'outputs/' },
+      artifacts: { runs: 'runs.jsonl', summaryCsv: 'summary.csv', report: `../${reportFileName(id)}`, charts: [], outputs: OUTPUTS_FILE },
     };
-    return new TrWriter(reportsDir, dir, meta);
+    return new TrWriter(reportsDir, dir, meta, policy);
   }
 
   get id(): string {
@@ -81,22 +88,31 @@ export class TrWriter {
   }
 
   /**
-   * Save a generated text under outputs/; returns its path relative to the TR directory. The file is
-   * written (atomically, fsynced) with the run's record in addRun, not now: an fsync here blocked the event
-   * loop ~15 ms on a loaded machine while the run's other calls were still streaming (bench: decode-rate
-   * error of concurrent agents). Readers find a run's outputs no later than its runs.jsonl line.
+   * Save a generated text (a line of outputs.jsonl); returns the reference a call records, or undefined
+   * when the policy drops it (not every k-th, or beyond the byte budget). The line is written (one write,
+   * fsynced) with the run's record in addRun, not now: an fsync here blocked the event loop ~15 ms on a
+   * loaded machine while the run's other calls were still streaming (bench: decode-rate error of
+   * concurrent agents). Readers find a run's outputs no later than its runs.jsonl line.
    */
-  writeOutput(name: string, text: string): string {
-    const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
-    const file = join(this.dir, 'outputs', safe);
-    this.pendingOutputs.push({ file, text });
-    return relative(this.dir, file);
+  writeOutput(name: string, text: string): string | undefined {
+    const { every, maxBytes } = this.tally;
+    const line = JSON.stringify({ name, text });
+    const bytes = Buffer.byteLength(line) + 1;
+    if (this.offered++ % every !== 0 || (maxBytes !== null && this.tally.bytes + bytes > maxBytes)) {
+      this.tally.dropped++;
+      return undefined;
+    }
+    this.tally.kept++;
+    this.tally.bytes += bytes;
+    this.pendingOutputs.push(line);
+    return outputRef(name);
   }
 
   private flushOutputs(): void {
-    const pending = this.pendingOutputs;
+    if (this.pendingOutputs.length === 0) return;
+    this.outputs ??= new JsonlAppender(join(this.dir, OUTPUTS_FILE));
+    this.outputs.appendLines(this.pendingOutputs);
     this.pendingOutputs = [];
-    for (const o of pending) writeFileAtomic(o.file, o.text);
   }
 
   /** A folder under outputs/ (e.g. a command run's \${run_dir}); returns its absolute path. */
@@ -119,6 +135,7 @@ export class TrWriter {
     this.meta.summary = summary;
     delete this.meta.writer;
     this.runs.close();
+    this.outputs?.close();
     this.flushMeta();
   }
 

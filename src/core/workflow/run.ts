@@ -96,9 +96,8 @@ export async function runWorkflow(ctx: RunContext, input: WorkflowInput, reports
     const { record, text } = result;
     stages[step.name] = record.client.endMs;
     const isReport = w.type === 'report-agent' && step.name === 'report';
-    if (text.length > 0) {
-      record.outputFile = ctx.outputs.writeOutput(`${prefix}_${step.name}.md`, isReport && w.header !== false ? `${header(input, ctx)}${text}\n` : `${text}\n`);
-    }
+    const ref = text.length > 0 ? ctx.outputs.writeOutput(`${prefix}_${step.name}.md`, isReport && w.header !== false ? `${header(input, ctx)}${text}\n` : `${text}\n`) : undefined;
+    if (ref) record.outputFile = ref;
     ctx.saveThinking(result, `${prefix}_${step.name}`);
     calls.push(record);
     // A later step gets the answer only: a thinking model's reasoning is kept apart (thinkingFile), never passed on.

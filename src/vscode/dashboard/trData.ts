@@ -1,7 +1,5 @@
 // What the finished-TR view shows, read from disk: the summary recomputed from runs.jsonl (as the
 // report does), the report's figures, validity counts, and a few generated texts (shown as text).
-import { readFileSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
 import { chartsFor } from '../../core/charts/select';
 import { contentionPhrase, describeRule } from '../../core/report/findings';
 import { trDirOf } from '../../core/report/locate';
@@ -10,7 +8,8 @@ import { MIN_CALLS_FOR_TAIL, metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
 import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
 import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
-import type { RunRecord } from '../../core/types';
+import type { CallRecord, RunRecord } from '../../core/types';
+import { readOutputs } from '../../core/store/outputs';
 import type { CallTail, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import { figurePayload } from './figures';
 import { sweepOfMeta } from '../../core/store/metaExperiment';
@@ -45,28 +44,24 @@ function variantRow(v: VariantStats): VariantRow {
 
 /** Generated texts of the last counted (concurrent, for multi-agent) runs; never read outside the TR directory. */
 export function outputSamples(trDir: string, runs: readonly RunRecord[], max = MAX_OUTPUT_SAMPLES): OutputSample[] {
-  const root = resolve(trDir);
-  const found: OutputSample[] = [];
-  for (let i = runs.length - 1; i >= 0 && found.length < max; i--) {
+  const picks: { r: RunRecord; c: CallRecord; agent: string | undefined }[] = [];
+  for (let i = runs.length - 1; i >= 0 && picks.length < max; i--) {
     const r = runs[i];
     if (exclusionOf(r) !== null || r.soloAgent !== undefined) continue;
     const calls = [...r.calls.map((c) => ({ c, agent: undefined as string | undefined })), ...(r.agents ?? []).flatMap((a) => a.calls.map((c) => ({ c, agent: a.name })))];
     const pick = calls.filter((x) => x.c.outputFile).at(-1);
-    if (!pick) continue;
-    const file = resolve(root, pick.c.outputFile!);
-    if (!file.startsWith(root + sep)) continue;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    found.push({
-      run: r.run, variant: r.variant, ...(pick.agent ? { agent: pick.agent } : {}), stage: pick.c.stage, file: pick.c.outputFile!,
-      text: text.slice(0, MAX_OUTPUT_CHARS), truncated: text.length > MAX_OUTPUT_CHARS,
-    });
+    if (pick) picks.push({ r, ...pick });
   }
-  return found;
+  // One pass over outputs.jsonl for all of them (earlier TRs: files under outputs/, never outside the TR).
+  const texts = readOutputs(trDir, picks.map((p) => p.c.outputFile!));
+  return picks.flatMap(({ r, c, agent }) => {
+    const text = texts.get(c.outputFile!);
+    if (text === undefined) return [];
+    return [{
+      run: r.run, variant: r.variant, ...(agent ? { agent } : {}), stage: c.stage, file: c.outputFile!,
+      text: text.slice(0, MAX_OUTPUT_CHARS), truncated: text.length > MAX_OUTPUT_CHARS,
+    }];
+  });
 }
 
 export function loadTrView(reportsDir: string, trId: string): TrViewData {

@@ -14,6 +14,7 @@ import type { CallRecord } from '../../../src/core/types';
 import type { NormalizedExperiment } from '../../../src/core/experiment/types';
 import type { OutputStats } from '../../../src/core/stats/outputs';
 import { makeWorkspace } from '../../helpers/workspace';
+import { outputText } from '../../helpers/outputs';
 
 describe('conformance: thinking model (paced engine)', function () {
   this.timeout(60_000);
@@ -50,8 +51,8 @@ describe('conformance: thinking model (paced engine)', function () {
       assert.ok(m.ttft_answer_ms! > m.ttft_ms!, 'the answer starts after the reasoning');
       assert.equal(c.client.chunkMs.length, THINK + ANSWER, 'every token chunk is timed, reasoning included');
       assert.equal(c.server!.eval_count, THINK + ANSWER, 'plumbing: eval_count counts both');
-      const thinking = readFileSync(join(trDir, c.thinkingFile!), 'utf8');
-      const answer = readFileSync(join(trDir, c.outputFile!), 'utf8');
+      const thinking = outputText(trDir, c.thinkingFile)!;
+      const answer = outputText(trDir, c.outputFile)!;
       assert.equal(thinking.length, c.thinkingChars);
       assert.equal(answer.length, c.textChars, 'the answer file holds the answer only');
       assert.equal(thinking.trim().split(/\s+/).length, THINK);

@@ -52,6 +52,8 @@ describe('experiment file validation', () => {
     ['unknown workflow type', { title: 't', kind: 'agent', workflow: { type: 'magic' } }, /^workflow: "type" must be one of/],
     ['unknown endpoint name', { title: 't', kind: 'multi-agent', workflow: { type: 'report-agent' }, agents: [{ name: 'a' }, { name: 'b', endpoint: 'nope' }] }, /^agents\[1\]\.endpoint: unknown endpoint "nope" \(declared: default\)$/],
     ['duplicate variant', { ...ok, variants: [{ name: 'a' }, { name: 'a' }] }, /^variants\[1\]\.name: duplicate name "a"$/],
+    ['outputTexts.every of 0', { ...ok, outputTexts: { every: 0 } }, /^outputTexts\.every: must be >= 1 \(got 0\)$/],
+    ['an unknown key in outputTexts', { ...ok, outputTexts: { keep: 2 } }, /^outputTexts: unknown property "keep"$/],
     ['agentOptions for a missing agent', { title: 't', kind: 'multi-agent', workflow: { type: 'report-agent' }, agents: [{ name: 'a' }, { name: 'b' }], variants: [{ name: 'v', agentOptions: { c: {} } }] }, /^variants\[0\]\.agentOptions\.c: no agent named "c"$/],
   ];
   for (const [name, obj, re] of table) {
@@ -92,5 +94,12 @@ describe('keepAlive and timeouts at load time', () => {
   it('firstByteTimeoutMs is a positive integer apart from timeoutMs', () => {
     assert.deepEqual(problemsOf({ ...ok, firstByteTimeoutMs: 300000, timeoutMs: 1000 }), []);
     assert.match(problemsOf({ ...ok, firstByteTimeoutMs: 0 }).join('\n'), /firstByteTimeoutMs: must be >= 1/);
+  });
+});
+
+describe('outputTexts (which generated texts outputs.jsonl keeps)', () => {
+  it('accepts every and maxBytes; the setting is its own name, apart from summary.variants[].outputs', () => {
+    assert.deepEqual(problemsOf({ ...ok, outputTexts: { every: 10, maxBytes: 1000000 } }), []);
+    assert.deepEqual(problemsOf({ ...ok, outputTexts: {} }), []);
   });
 });

@@ -1,5 +1,6 @@
 // Two `chimeraforge run` processes writing to one reports directory at the same moment: never the same
 // TR id, never each other's files. Several rounds, so later rounds race for numbers above existing TRs.
+import { outputText } from '../../helpers/outputs';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ describe('fault matrix: concurrent runs into one reports directory', function ()
       // The paced text derives from the prompt: a run of the other writer in this file would show.
       for (const r of runs) {
         assert.equal(r.status, 'ok');
-        texts[who].add(readFileSync(join(ws.reportsDir, id, r.calls[0].outputFile ?? 'missing'), 'utf8'));
+        texts[who].add(outputText(join(ws.reportsDir, id), r.calls[0].outputFile) ?? 'missing');
       }
     }
     // The index each run regenerates at its end lists every TR (both TR dirs exist before either run ends;

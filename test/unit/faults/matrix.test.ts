@@ -3,8 +3,8 @@
 // server's message and their typed code, that the experiment goes on, the exit code and meta status,
 // that meta.json parsed at every read while the run went on, and that no planned run is lost: runs
 // recorded == planned, failed runs == faults the engine says it injected.
+import { outputText } from '../../helpers/outputs';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle, type FaultConfig, type PacedConfig } from '../../../engine/api';
 import { mulberry32 } from '../../../src/core/random';
@@ -209,7 +209,7 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
 
 /** Split lines are reassembled: every run's saved text is the same full text (same seed and prompt). */
 function assertSplitTextIntact(trDir: string, files: (string | undefined)[]): void {
-  const texts = files.map((f) => readFileSync(join(trDir, f ?? 'missing-output'), 'utf8'));
+  const texts = files.map((f) => outputText(trDir, f) ?? 'missing-output');
   assert.equal(texts[0].trim().split(/\s+/).length, TOKENS, texts[0]);
   for (const t of texts) assert.equal(t, texts[0]);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { readOutputs } from '../../../src/core/store/outputs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importResults, type ImportResult } from '../../../src/core/import/importer';
 import { listTrs } from '../../../src/core/store/list';
@@ -65,8 +66,7 @@ describe('import: rust-multi (TR114_v2 layout)', () => {
     assert.equal(run.wallMs, src.summary.concurrent_wall_time_s * 1000);
     assert.equal(run.agents![1].endpoint, 'b');
     assert.equal(c.url, 'http://localhost:11434');
-    assert.ok(existsSync(join(result.dir, c.outputFile!)));
-    assert.equal(readFileSync(join(result.dir, c.outputFile!), 'utf8'), src.collector.result.llm_calls[0].response);
+    assert.equal(readOutputs(result.dir, [c.outputFile!]).get(c.outputFile!), src.collector.result.llm_calls[0].response);
   });
 
   it('recomputes overlap efficiency and contention from the agent walls (hand-computed per run)', () => {

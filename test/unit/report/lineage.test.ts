@@ -1,7 +1,8 @@
 // Reports index, supersede, compare across TRs, compendium and model-output quoting, on TRs written
 // by real runs against the paced engine (an agent workflow among them).
+import { replaceOutputText } from '../../helpers/outputs';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { ChimeraError } from '../../../src/core/errors';
@@ -107,7 +108,7 @@ describe('reports index, supersede, compare, compendium (real runs)', function (
 
   it('model output in an agent report stays quoted plain text (no headings, HTML, links or code blocks)', () => {
     const out = readRunsSync(agent.trDir).runs.flatMap((r) => r.calls).find((c) => c.stage === 'report' && c.outputFile)!;
-    writeFileSync(join(agent.trDir, out.outputFile!), INJECTION);
+    replaceOutputText(agent.trDir, out.outputFile!, INJECTION);
     const md = readFileSync(writeReport(agent.trDir).reportFile, 'utf8');
     const appendix = md.slice(md.indexOf('## Appendix B: Model output excerpt'));
     assert.ok(appendix.includes('**MODEL OUTPUT — generated text'), 'clearly marked as model output');

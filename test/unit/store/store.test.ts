@@ -64,7 +64,8 @@ describe('TR writer and readers', () => {
     w.addRun(run(0, { warmup: true }));
     w.addRun(run(1, { status: 'failed', valid: false, error: 'boom' }));
     assert.deepEqual(readMeta(w.dir).counts, { planned: 2, completed: 2, warmup: 1, failed: 1, invalid: 0, cancelled: 0, excluded: { failed: 1 } });
-    assert.equal(w.writeOutput('run1/../analysis.md', 'text'), 'outputs/run1_.._analysis.md');
+    // A name is a key inside outputs.jsonl, never a path: nothing is written outside the TR directory.
+    assert.equal(w.writeOutput('run1/../analysis.md', 'text'), 'outputs.jsonl#run1/../analysis.md');
     w.finish('failed', { variants: [], comparisons: [] }, 'variant\n');
     const m = readMeta(w.dir);
     assert.equal(m.status, 'failed');

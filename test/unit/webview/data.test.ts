@@ -1,6 +1,6 @@
 // The host's view data read from TR directories written by real runs (paced engine: exact schedule).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { ChimeraError } from '../../../src/core/errors';
@@ -63,7 +63,8 @@ describe('webview: view data from real TR directories', function () {
     const last = runs.at(-1)!;
     const file = last.calls.find((c) => c.outputFile)!.outputFile!;
     const xss = '<img src=x onerror="alert(1)"><script>alert(2)</script> & done';
-    writeFileSync(join(ws.reportsDir, trA, file), xss);
+    // A later line under the same name wins: append the markup as the text of that call.
+    appendFileSync(join(ws.reportsDir, trA, 'outputs.jsonl'), `${JSON.stringify({ name: file.slice('outputs.jsonl#'.length), text: xss })}\n`);
     const v = loadTrView(ws.reportsDir, trA);
     assert.equal(v.outputs[0].run, last.run);
     assert.equal(v.outputs[0].text, xss);

@@ -10,7 +10,8 @@ export const runPromptKind: KindExecutor = async (ctx) => {
   const result = await ctx.call({ endpoint: ctx.x.endpoint, model: v.model, stage: 'prompt', prompt, ...(ctx.x.system ? { system: ctx.x.system } : {}), options: v.options });
   const wallMs = ctx.clock.now() - t0;
   const { record, text } = result;
-  if (text.length > 0) record.outputFile = ctx.outputs.writeOutput(`run${ctx.planned.index}_prompt.txt`, text);
+  const ref = text.length > 0 ? ctx.outputs.writeOutput(`run${ctx.planned.index}_prompt.txt`, text) : undefined;
+  if (ref) record.outputFile = ref;
   ctx.saveThinking(result, `run${ctx.planned.index}_prompt`);
   const invalid = callInvalidReason(record, ctx.validityRules());
   return {
