@@ -4,9 +4,12 @@
 // sampled. The report (JSON + md) gives the RSS slope per 1,000 runs after warm-up, max RSS, runs,
 // calls, errors, files written and bytes per run.
 //   npm run soak -- --minutes 3 --agents 16 --endpoints 2 [--out DIR] [--max-slope MB_PER_1K_RUNS]
-// Exit 1 when a check fails: an error that was not injected, no report, or (with --max-slope) a slope
-// above the budget.
-import { spawn } from 'node:child_process';
+//                   [--max-growth-pct PCT] [--max-files N]
+// Exit 1 when a check fails: an error that was not injected, no report, or a budget given is exceeded:
+// --max-slope (RSS MB per 1,000 runs over the last two thirds), --max-growth-pct (fitted RSS growth over
+// that window, % of its start: "flat within 10%"), --max-files (files in the TR directory: bounded, not
+// one per call).
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +28,8 @@ const { values: args } = parseArgs({
     tokens: { type: 'string', default: '64' },
     'interval-s': { type: 'string', default: '3' },
     'max-slope': { type: 'string' },
+    'max-growth-pct': { type: 'string' },
+    'max-files': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -33,7 +38,21 @@ const agents = Number(args.agents);
 const endpointCount = Number(args.endpoints);
 const tokens = Number(args.tokens);
 const intervalMs = Number(args['interval-s']) * 1000;
-const maxSlope = args['max-slope'] === undefined ? null : Number(args['max-slope']);
+const budget = (name: 'max-slope' | 'max-growth-pct' | 'max-files'): number | null => (args[name] === undefined ? null : Number(args[name]));
+const maxSlope = budget('max-slope');
+const maxGrowthPct = budget('max-growth-pct');
+const maxFiles = budget('max-files');
+
+/** The commit the soak ran (with "+dirty" when the tree differs from it); null outside a git checkout. */
+function gitCommit(root: string): string | null {
+  try {
+    const head = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
+  }
+}
 
 function procStatus(pid: number): { rssMb: number; fds: number } | null {
   try {
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
   const trend = rssTrend(samples);
   const result = {
     date: new Date().toISOString(),
-    config: { minutes, agents, endpoints: endpointCount, tokensPerCall: tokens, paced, intervalS: intervalMs / 1000, node: process.version, platform: `${process.platform} ${process.arch}` },
+    config: { commit: gitCommit(root), minutes, agents, endpoints: endpointCount, tokensPerCall: tokens, paced, intervalS: intervalMs / 1000, node: process.version, platform: `${process.platform} ${process.arch}` },
     durationS: (Date.now() - t0) / 1000,
     cliExitCode: code,
     runs, calls, failedRuns, failedCalls, corruptLines: corrupt.length,
@@ -136,6 +155,8 @@ async function main(): Promise<void> {
     maxFds: Math.max(...samples.map((s) => s.fds)),
     ...trend,
     maxSlopeBudget: maxSlope,
+    maxGrowthPctBudget: maxGrowthPct,
+    maxFilesBudget: maxFiles,
     filesWritten: tr.files,
     trBytes: tr.bytes,
     runsJsonlBytesPerRun: runs ? runsBytes / runs : null,
@@ -151,6 +172,10 @@ async function main(): Promise<void> {
   if (maxSlope !== null && (trend.rssSlopeMbPer1kRuns === null || trend.rssSlopeMbPer1kRuns > maxSlope)) {
     problems.push(`RSS slope ${trend.rssSlopeMbPer1kRuns?.toFixed(2)} MB per 1,000 runs over the last two thirds exceeds the budget of ${maxSlope}`);
   }
+  if (maxGrowthPct !== null && (trend.rssGrowthPct === null || trend.rssGrowthPct > maxGrowthPct)) {
+    problems.push(`fitted RSS growth ${trend.rssGrowthPct?.toFixed(1)}% over the last two thirds exceeds the budget of ${maxGrowthPct}%`);
+  }
+  if (maxFiles !== null && tr.files > maxFiles) problems.push(`${tr.files} files in the TR directory exceed the bound of ${maxFiles}`);
   const out = resolve(args.out ?? work);
   mkdirSync(out, { recursive: true });
   const stamp = result.date.replace(/[:.]/g, '-').slice(0, 19);

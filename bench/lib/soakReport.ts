@@ -3,7 +3,7 @@ import type { SoakSample } from './soakStats';
 
 export interface SoakResult {
   date: string;
-  config: { minutes: number; agents: number; endpoints: number; tokensPerCall: number; node: string; platform: string };
+  config: { commit?: string | null; minutes: number; agents: number; endpoints: number; tokensPerCall: number; node: string; platform: string };
   durationS: number;
   cliExitCode: number | null;
   runs: number;
@@ -16,6 +16,8 @@ export interface SoakResult {
   rssGrowthPct: number | null;
   window: { samples: number; fromRuns: number; toRuns: number };
   maxSlopeBudget: number | null;
+  maxGrowthPctBudget?: number | null;
+  maxFilesBudget?: number | null;
   filesWritten: number;
   trBytes: number;
   runsJsonlBytesPerRun: number | null;
@@ -31,17 +33,17 @@ export function soakMarkdown(r: SoakResult, problems: string[]): string {
   return [
     `# Soak ${r.date}`,
     '',
-    `${r.config.agents} agents on ${r.config.endpoints} embedded engines (paced, ${r.config.tokensPerCall} tokens a call), CLI stopped with SIGINT after ${f(r.durationS / 60)} min (exit ${r.cliExitCode}); ${r.config.platform}, node ${r.config.node}.`,
+    `${r.config.agents} agents on ${r.config.endpoints} embedded engines (paced, ${r.config.tokensPerCall} tokens a call), CLI stopped with SIGINT after ${f(r.durationS / 60)} min (exit ${r.cliExitCode}); ${r.config.platform}, node ${r.config.node}${r.config.commit ? `, commit ${r.config.commit}` : ''}.`,
     '',
     '| measure | value |',
     '| --- | --- |',
     `| runs / calls | ${r.runs} / ${r.calls} |`,
     `| failed runs / calls | ${r.failedRuns} / ${r.failedCalls} |`,
     `| RSS slope, last two thirds (${r.window.samples} samples, runs ${r.window.fromRuns}–${r.window.toRuns}) | ${f(r.rssSlopeMbPer1kRuns, 2)} MB per 1,000 runs${r.maxSlopeBudget !== null ? ` (budget ${r.maxSlopeBudget})` : ''} |`,
-    `| RSS growth over that window (fitted) | ${f(r.rssGrowthPct)} % |`,
+    `| RSS growth over that window (fitted) | ${f(r.rssGrowthPct)} %${r.maxGrowthPctBudget != null ? ` (budget ${r.maxGrowthPctBudget})` : ''} |`,
     `| RSS first / last / max sample | ${f(first?.rssMb ?? null)} / ${f(last?.rssMb ?? null)} / ${f(r.maxRssMb)} MB |`,
     `| open file handles first / last / max | ${first?.fds ?? '—'} / ${last?.fds ?? '—'} / ${r.maxFds} |`,
-    `| files in the TR directory | ${r.filesWritten} (${f(r.trBytes / 1e6)} MB) |`,
+    `| files in the TR directory | ${r.filesWritten} (${f(r.trBytes / 1e6)} MB)${r.maxFilesBudget != null ? ` (bound ${r.maxFilesBudget})` : ''} |`,
     `| runs.jsonl bytes per run | ${f(r.runsJsonlBytesPerRun, 0)} |`,
     `| TR bytes per run (all files) | ${f(r.trBytesPerRun, 0)} |`,
     '',
