@@ -60,7 +60,8 @@ tier lint        npm run --silent lint
 tier unit        npm run --silent test:unit
 # 3 minutes of the CLI under 16 agents on 2 paced engines: RSS must stay flat after warm-up. Budget 40 MB
 # per 1,000 runs: a leak of one run record per run was ~95; fixed code measured −10 to +5 (docs/RELIABILITY.md).
-tier soak        npm run --silent soak -- --minutes 3 --agents 16 --endpoints 2 --max-slope 40
+# At most 50 files in the TR directory (one outputs.jsonl; one file per call was ~14,000 in 3 minutes).
+tier soak        npm run --silent soak -- --minutes 3 --agents 16 --endpoints 2 --max-slope 40 --max-files 50
 tier code-server bash scripts/install-code-server.sh
 tier integration npx tsx test/harness/runIntegration.ts
 tier e2e         npm run --silent test:e2e
