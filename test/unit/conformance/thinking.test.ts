@@ -3,7 +3,6 @@
 // `think` when the experiment sets it, and gives later workflow steps the answer only.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeReport } from '../../../src/core/report/write';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
