@@ -1,4 +1,5 @@
 // Request parsing with Ollama's rules and error texts (OLLAMA.md §1.5, §1.6, §1.8).
+import { keepAliveMs, OLLAMA_DEFAULT_KEEP_ALIVE_MS, parseGoDuration } from '../../src/core/ollama/duration';
 
 /** An error answered as `{"error": message}` with an HTTP status, like Ollama's handlers do. */
 export class HttpError extends Error {
@@ -11,49 +12,23 @@ export class HttpError extends Error {
 export const BUSY_MESSAGE = 'server busy, please try again.  maximum pending requests exceeded';
 
 export const FOREVER_MS = Number.POSITIVE_INFINITY;
-export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration, with its error texts: "10m", "1h30m", "-1m", "0", "1.5s"; "300" has no unit. */
-export function parseGoDuration(orig: string): number {
-  const invalid = (): never => { throw new HttpError(400, `time: invalid duration ${JSON.stringify(orig)}`); };
-  let s = orig;
-  let sign = 1;
-  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') invalid();
-  let ms = 0;
-  while (s !== '') {
-    if (!/^[0-9.]/.test(s)) invalid();
-    const num = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    if (num[1] === '' && (num[2] ?? '') === '') invalid();
-    s = s.slice(num[0].length);
-    const unit = /^[^0-9.]*/.exec(s)![0];
-    if (unit === '') throw new HttpError(400, `time: missing unit in duration ${JSON.stringify(orig)}`);
-    const per = UNIT_MS[unit];
-    if (per === undefined) throw new HttpError(400, `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`);
-    s = s.slice(unit.length);
-    ms += Number(`${num[1] || '0'}.${num[2] ?? ''}0`) * per;
-  }
-  return sign * ms;
-}
+export const DEFAULT_KEEP_ALIVE_MS = OLLAMA_DEFAULT_KEEP_ALIVE_MS;
 
 /**
- * keep_alive as Ollama's api.Duration decodes it: a number is whole seconds (Go truncates with int()), a
- * string goes through time.ParseDuration (so "300" without a unit is a 400 for the whole request),
- * negative = forever. undefined = not sent.
+ * keep_alive as Ollama's api.Duration decodes it (src/core/ollama/duration.ts, the one Go-duration parser):
+ * a number is whole seconds, a string goes through time.ParseDuration (so "300" without a unit is a 400
+ * for the whole request with Go's text), negative = forever. undefined = not sent.
  */
 export function parseKeepAlive(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
-  let ms: number;
-  if (typeof v === 'number') ms = v < 0 ? -1 : Math.trunc(v) * 1000;
-  else if (typeof v === 'string') ms = parseGoDuration(v);
-  else throw new HttpError(400, `Unsupported type: '${Array.isArray(v) ? '[]interface {}' : typeof v === 'boolean' ? 'bool' : 'map[string]interface {}'}'`);
-  return ms < 0 ? FOREVER_MS : ms;
+  if (typeof v === 'string') {
+    const parsed = parseGoDuration(v);
+    if ('error' in parsed) throw new HttpError(400, parsed.error);
+  } else if (typeof v !== 'number') {
+    throw new HttpError(400, `Unsupported type: '${Array.isArray(v) ? '[]interface {}' : typeof v === 'boolean' ? 'bool' : 'map[string]interface {}'}'`);
+  }
+  // a JSON number is always finite, and the string was parsed above: never null here
+  return keepAliveMs(v)!;
 }
 
 type OptionType = 'integer' | 'float' | 'boolean' | 'string' | 'strings';

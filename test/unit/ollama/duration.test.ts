@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import schema from '../../../schema/experiment.schema.json';
-import { GO_DURATION_PATTERN, goDurationMs, keepAliveMs } from '../../../src/core/ollama/duration';
+import { GO_DURATION_PATTERN, goDurationMs, keepAliveMs, parseGoDuration } from '../../../src/core/ollama/duration';
 
 describe('Go durations (keep_alive)', () => {
   it('parses what time.ParseDuration accepts', () => {
@@ -23,6 +23,21 @@ describe('Go durations (keep_alive)', () => {
     assert.equal(keepAliveMs('-5m'), Number.POSITIVE_INFINITY);
     assert.equal(keepAliveMs(0), 0);
     assert.equal(keepAliveMs('300'), null);
+    assert.equal(keepAliveMs(1.9), 1000, "Go's api.Duration takes int(seconds)");
+    assert.equal(keepAliveMs(-0.5), Number.POSITIVE_INFINITY);
+  });
+
+  it("gives Go's error texts (the engine answers them as HTTP 400)", () => {
+    assert.deepEqual(parseGoDuration('300'), { error: 'time: missing unit in duration "300"' });
+    assert.deepEqual(parseGoDuration('10x'), { error: 'time: unknown unit "x" in duration "10x"' });
+    assert.deepEqual(parseGoDuration('soon'), { error: 'time: invalid duration "soon"' });
+  });
+
+  it('the schema pattern accepts exactly what the parser accepts', () => {
+    const re = new RegExp(GO_DURATION_PATTERN);
+    for (const s of ['5m', '1h30m', '1.5s', '.5h', '1.s', '-1s', '+5m', '0', '-0', '250ms', '3µs', '300', '5', 'm', '5 m', '10M', '1h2', '', '1d', '.s', '+', '-']) {
+      assert.equal(re.test(s), goDurationMs(s) !== null, s);
+    }
   });
 
   it('the schema checks keepAlive with the same pattern', () => {
