@@ -74,6 +74,15 @@ export interface CallMetrics {
 
 export type CallStatus = 'ok' | 'failed' | 'cancelled';
 
+/**
+ * The context length the prompt-truncation check used for a call, and where it came from: the request's
+ * num_ctx, /api/ps `context_length` of the loaded model read right after the run (num_ctx not set: Ollama
+ * picked it), or unknown (null) with the reason.
+ */
+export type ContextLengthSource =
+  | { value: number; source: 'options.num_ctx' | '/api/ps' }
+  | { value: null; source: 'unknown'; reason: string };
+
 export interface CallRecord {
   stage: string;
   /** Endpoint name from the experiment (e.g. "default", "b"). */
@@ -107,6 +116,8 @@ export interface CallRecord {
   /** The per-call prefix that made this call's prompt unique (promptCache "cold"); absent under "warm". */
   cachePrefix?: string;
   promptChars?: number;
+  /** Context length behind the truncation check and its source (ok calls; absent in records written before it). */
+  contextLength?: ContextLengthSource;
   /** Retries under the experiment's declared retry policy (503 busy / connection refused before data). */
   retries?: number;
   /** Whether the request asked for a stream (recorded for calls made by external programs). */

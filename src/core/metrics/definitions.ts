@@ -55,6 +55,7 @@ export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   'gpu.temp_max_c': 'Highest GPU temperature (°C) among the nvidia-smi samples taken during the run.',
   'gpu.power_max_w': 'Highest GPU power draw (W) among the nvidia-smi samples taken during the run.',
   loaded_models: "Ollama /api/ps right after the run, per endpoint: size (bytes, the runner's memory estimate), size_vram (bytes on the GPU), offload none | partial (0 < size_vram < size) | full.",
+  context_length: "Per ok call (calls[].contextLength): the context length the prompt-truncation check used and its source — the request's num_ctx (options.num_ctx), else /api/ps context_length of the loaded model read right after the run (/api/ps: the context Ollama picked itself), else unknown (null) with the reason (model unloaded before /api/ps was read, /api/ps failed, no context_length). A prompt of more than context length × 4 characters whose prompt_eval_count stayed near the context length was truncated: the run is invalid.",
 };
 
 /** Multi-agent run metrics (PRODUCT.md §2.2). */

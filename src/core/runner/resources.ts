@@ -3,6 +3,7 @@
 // /api/ps after each run (model memory, VRAM part, partial offload).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../errors';
 import { createGatewayClient } from '../ollama/client';
 import { listLoaded } from '../ollama/endpoint';
 import { sampleGpus, type GpuSample } from '../store/environment';
@@ -81,20 +82,26 @@ export class GpuSampler {
   }
 }
 
-/** /api/ps of every endpoint the experiment uses, right after a run; failures are skipped (never fail a run). */
-export async function sampleLoadedModels(x: NormalizedExperiment, clock: Clock): Promise<LoadedModelSample[]> {
-  const out: LoadedModelSample[] = [];
+/** /api/ps of one endpoint right after a run: the loaded models, or why they are unknown. */
+export type PsAfterRun = Map<string, LoadedModelSample[] | { error: string }>;
+
+/** /api/ps of every endpoint the experiment uses, right after a run; a failure is kept as its message (never fails a run). */
+export async function psAfterRun(x: NormalizedExperiment, clock: Clock): Promise<PsAfterRun> {
+  const out: PsAfterRun = new Map();
   for (const name of modelsByEndpoint(x).keys()) {
     const client = createGatewayClient({ url: x.endpoints[name], name, clock });
     try {
-      for (const m of await listLoaded(client, { timeoutMs: 2000 })) {
-        out.push({ endpoint: name, name: m.name, size: m.size, size_vram: m.size_vram, offload: m.offload, context_length: m.context_length });
-      }
-    } catch {
-      // an endpoint that does not answer /api/ps now is reported by the next call, not here
+      out.set(name, (await listLoaded(client, { timeoutMs: 2000 })).map((m) => ({ endpoint: name, name: m.name, size: m.size, size_vram: m.size_vram, offload: m.offload, context_length: m.context_length })));
+    } catch (e) {
+      out.set(name, { error: errorMessage(e) });
     } finally {
       client.abort();
     }
   }
   return out;
+}
+
+/** The run record's loadedModels: every endpoint that answered (one that did not is reported by the next call, not here). */
+export function loadedModelsOf(ps: PsAfterRun): LoadedModelSample[] {
+  return [...ps.values()].flatMap((v) => (Array.isArray(v) ? v : []));
 }

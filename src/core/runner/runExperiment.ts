@@ -20,7 +20,8 @@ import { TokenBatcher, type EventSink } from './events';
 import { preflightAll } from './preflightAll';
 import { unloadForRun } from './unload';
 import { executorFor } from './kinds/registry';
-import { GpuSampler, sampleLoadedModels } from './resources';
+import { GpuSampler, loadedModelsOf, psAfterRun } from './resources';
+import { applyContextLengths, needsServerContextLength } from './contextLength';
 import type { RunOutcome } from './kinds/types';
 import { unplannedLoad } from './cold';
 import { preRunWarnings } from './warnings';
@@ -155,7 +156,12 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       if (cold) Object.assign(record, cold);
       const gpuRun = gpu?.summaryBetween(ctx.runStartMs, clock.now());
       if (gpuRun) record.gpu = gpuRun;
-      if (sampling && record.status !== 'cancelled') record.loadedModels = await sampleLoadedModels(x, clock);
+      if (record.status !== 'cancelled') {
+        // /api/ps after the run: memory (when sampling) and the context Ollama picked for calls without num_ctx.
+        const ps = sampling || needsServerContextLength(record) ? await psAfterRun(x, clock) : null;
+        if (sampling && ps) record.loadedModels = loadedModelsOf(ps);
+        applyContextLengths(record, ps);
+      }
       acc.add(record);
       // Adaptive repetitions may add runs to the plan here; meta.json shows them with this run's record.
       let check: AdaptiveCheck | null = null;

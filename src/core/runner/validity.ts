@@ -14,16 +14,15 @@ export const CHARS_PER_TOKEN_ESTIMATE = 4;
 export interface ValidityRules {
   /** Outputs with fewer generated tokens (eval_count) are invalid; null = no minimum. */
   minOutputTokens: number | null;
-  /**
-   * The context length the server used for a call when the call did not set num_ctx (from /api/ps after
-   * the run); null when unknown. Used only by the truncation check.
-   */
-  contextLengthOf?: (call: CallRecord) => number | null;
 }
 
 export const NO_RULES: ValidityRules = { minOutputTokens: null };
 
-function truncatedReason(call: CallRecord, numCtx: number | null, source: string): string | null {
+/**
+ * Why a prompt looks truncated to the context length `numCtx` (from `source`), or null. Calls with num_ctx
+ * are checked by the kinds as they run; calls without it after the run, from /api/ps (contextLength.ts).
+ */
+export function truncatedReason(call: CallRecord, numCtx: number | null, source: string): string | null {
   if (numCtx === null || call.promptChars === undefined || !call.server) return null;
   const s = call.server;
   const estimated = call.promptChars / CHARS_PER_TOKEN_ESTIMATE;
@@ -49,8 +48,7 @@ export function callInvalidReason(call: CallRecord, rules: ValidityRules = NO_RU
     return `output too short: ${call.stage} generated ${s.eval_count} tokens, below minOutputTokens ${rules.minOutputTokens} (done_reason ${s.done_reason ?? 'none'})`;
   }
   const numCtx = typeof call.options.num_ctx === 'number' ? call.options.num_ctx : null;
-  if (numCtx !== null) return truncatedReason(call, numCtx, 'num_ctx');
-  return truncatedReason(call, rules.contextLengthOf?.(call) ?? null, 'the server\'s context length (/api/ps, num_ctx not set)');
+  return truncatedReason(call, numCtx, 'num_ctx');
 }
 
 /** The first invalid reason among calls (all must be valid for the run to be). */
