@@ -74,6 +74,18 @@ export interface CallMetrics {
 
 export type CallStatus = 'ok' | 'failed' | 'cancelled';
 
+/** Ollama's OpenAI-compatible routes a program may call through the recording proxy. */
+export type OpenAiPath = '/v1/chat/completions' | '/v1/completions';
+
+/** What an OpenAI-compatible answer says instead of Ollama's final chunk (the proxy records it). */
+export interface OpenAiCallFacts {
+  path: OpenAiPath;
+  /** finish_reason as sent ("stop", "length", "tool_calls"); null when none came. */
+  finish_reason: string | null;
+  /** usage as sent (a streamed answer carries it only with stream_options.include_usage); null = not sent, unknown. */
+  usage: { prompt_tokens: number; completion_tokens: number } | null;
+}
+
 /**
  * The context length the prompt-truncation check used for a call, and where it came from: the request's
  * num_ctx, /api/ps `context_length` of the loaded model read right after the run (num_ctx not set: Ollama
@@ -90,8 +102,13 @@ export interface CallRecord {
   url: string;
   model: string;
   api: 'generate' | 'chat';
-  /** Options exactly as sent ({} = none sent). */
+  /** Options exactly as sent ({} = none sent); for an OpenAI-compatible call, the Ollama options its fields map to. */
   options: OllamaOptions;
+  /**
+   * Set when a program called Ollama's OpenAI-compatible API (api is then "chat" for /v1/chat/completions,
+   * "generate" for /v1/completions); server is null (such answers carry no durations). Absent = native API.
+   */
+  openai?: OpenAiCallFacts;
   startedAt: string;
   status: CallStatus;
   error?: { code: string; message: string };

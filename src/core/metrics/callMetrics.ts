@@ -23,6 +23,8 @@ export interface DeriveOptions {
   networkMs?: number | null;
   /** load_duration at or above this (ms) marks the call cold. */
   coldThresholdMs?: number;
+  /** Generated tokens when there are no server fields: usage.completion_tokens of an OpenAI-compatible answer (Ollama fills it from eval_count). */
+  generatedTokens?: number | null;
 }
 
 const NS_PER_MS = 1e6;
@@ -63,10 +65,10 @@ export function deriveCallMetrics(server: ServerFields | null, client: ClientTim
   const networkMs = opts.networkMs ?? null;
   const queue = ttft !== null && serverTtft !== null && networkMs !== null ? ttft - serverTtft - networkMs : null;
 
-  const evalCount = server?.eval_count ?? 0;
+  const evalCount = server?.eval_count ?? opts.generatedTokens ?? 0;
   // Decode window on the client: first token chunk → end of stream.
   const decodeWindowMs = first !== null ? end - first : null;
-  const tpot = server && evalCount >= 2 && decodeWindowMs !== null ? decodeWindowMs / (evalCount - 1) : null;
+  const tpot = evalCount >= 2 && decodeWindowMs !== null ? decodeWindowMs / (evalCount - 1) : null;
 
   return {
     ttft_ms: ttft,

@@ -1,18 +1,14 @@
 // Builds the CallRecord of one /api/generate or /api/chat request seen by the recording proxy, from
 // the request body and the response bytes as they pass through. All times are the proxy's clock, in ms
 // after the request reached the proxy (for the program on the same host that is its send time).
-import { StringDecoder } from 'node:string_decoder';
-import type { CallRecord, CallStatus, ClientTimings, OllamaOptions, ServerFields } from '../../types';
+import type { CallRecord, OllamaOptions, ServerFields } from '../../types';
 import type { ErrorCode } from '../../errors';
-import { deriveCallMetrics } from '../../metrics/callMetrics';
 import { serverFieldsOf } from '../../ollama/serverFields';
 import { classifyHttpStatus } from '../../ollama/classify';
+import { proxiedRecord, ResponseTap, TokenTimes, type ProxiedRequest } from './responseTap';
 
 /** Request header a program may set to name the stage of a call (e.g. "analysis"); optional. */
 export const STAGE_HEADER = 'x-chimeraforge-stage';
-/** Non-streamed and error bodies are kept for parsing up to this size; a larger body is passed on, not parsed. */
-const MAX_KEPT_BODY = 16 << 20;
-
 export interface RequestFacts {
   api: 'generate' | 'chat';
   /** The request body as received (JSON text). */
@@ -32,14 +28,7 @@ export interface RequestFacts {
   onContent?: (stage: string, chunks: number, elapsedMs: number) => void;
 }
 
-interface ParsedRequest {
-  model: string;
-  options: OllamaOptions;
-  stream: boolean;
-  promptChars: number | undefined;
-}
-
-function parseRequest(facts: RequestFacts): ParsedRequest {
+function parseRequest(facts: RequestFacts): ProxiedRequest {
   let b: Record<string, unknown> = {};
   try {
     const v: unknown = JSON.parse(facts.body.toString('utf8'));
@@ -66,17 +55,9 @@ function contentOf(obj: Record<string, unknown>): { text: string; any: boolean }
 }
 
 export class CallObserver {
-  private readonly req: ParsedRequest;
-  private readonly decoder = new StringDecoder('utf8');
-  private partial = '';
-  private kept: Buffer[] = [];
-  private keptBytes = 0;
-  private ndjson = false;
-  private status: number | null = null;
-  private headersAt: number | null = null;
-  private firstTokenMs: number | null = null;
-  private firstAnswerMs: number | null = null;
-  private readonly chunkMs: number[] = [];
+  private readonly req: ProxiedRequest;
+  private readonly tap: ResponseTap;
+  private readonly times = new TokenTimes();
   private textChars = 0;
   private final: Record<string, unknown> | null = null;
   private errorLine: string | null = null;
@@ -85,6 +66,7 @@ export class CallObserver {
 
   constructor(private readonly facts: RequestFacts) {
     this.req = parseRequest(facts);
+    this.tap = new ResponseTap(facts.sendAtMs, 'application/x-ndjson', (l, at) => this.line(l, at));
   }
 
   get model(): string {
@@ -92,24 +74,12 @@ export class CallObserver {
   }
 
   onHeaders(status: number, contentType: string | undefined, atMs: number): void {
-    this.status = status;
-    this.headersAt = atMs - this.facts.sendAtMs;
-    this.ndjson = status < 400 && (contentType ?? '').includes('application/x-ndjson');
+    this.tap.onHeaders(status, contentType, atMs);
   }
 
   /** One response chunk as it was forwarded; called after the bytes went on to the program. */
   onChunk(chunk: Buffer, atMs: number): void {
-    if (!this.ndjson) {
-      if (this.keptBytes + chunk.length <= MAX_KEPT_BODY) this.kept.push(chunk);
-      this.keptBytes += chunk.length;
-      return;
-    }
-    this.partial += this.decoder.write(chunk);
-    let nl: number;
-    while ((nl = this.partial.indexOf('\n')) >= 0) {
-      this.line(this.partial.slice(0, nl), atMs);
-      this.partial = this.partial.slice(nl + 1);
-    }
+    this.tap.onChunk(chunk, atMs);
   }
 
   private line(raw: string, atMs: number): void {
@@ -134,10 +104,8 @@ export class CallObserver {
     const c = contentOf(o);
     if (c.any) {
       const t = atMs - this.facts.sendAtMs;
-      this.chunkMs.push(t);
-      this.firstTokenMs ??= t;
-      if (c.text.length > 0) this.firstAnswerMs ??= t;
-      this.facts.onContent?.(this.stage(null), this.chunkMs.length, t);
+      const n = this.times.note(t, c.text.length > 0);
+      this.facts.onContent?.(this.stage(null), n, t);
     }
     this.textChars += c.text.length;
     if (o.done === true) this.final = o;
@@ -149,40 +117,13 @@ export class CallObserver {
    */
   finish(endAtMs: number, failure: { code: ErrorCode; detail: string } | null): CallRecord {
     if (this.record) return this.record;
-    if (this.ndjson) {
-      const rest = this.partial + this.decoder.end();
-      if (rest.trim()) this.line(rest, endAtMs);
-    }
+    this.tap.end(endAtMs);
     const problem = failure ?? this.responseProblem();
     const server: ServerFields | null = this.final ? serverFieldsOf(this.final) : null;
-    const timings: ClientTimings = {
-      sendOffsetMs: this.facts.sendAtMs - this.facts.runStartMs,
-      headersMs: this.headersAt,
-      firstTokenMs: this.firstTokenMs,
-      firstAnswerMs: this.firstAnswerMs,
-      endMs: endAtMs - this.facts.sendAtMs,
-      chunkMs: this.chunkMs,
-    };
-    const stage = this.stage(server?.done_reason ?? null);
-    const status: CallStatus = problem === null ? 'ok' : 'failed';
-    this.record = {
-      stage,
-      endpoint: this.facts.endpointName,
-      url: this.facts.url,
-      model: this.req.model,
-      api: this.facts.api,
-      options: this.req.options,
-      stream: this.req.stream,
-      startedAt: this.facts.startedAt,
-      status,
-      server,
-      client: timings,
-      metrics: deriveCallMetrics(server, timings, { networkMs: this.facts.networkMs ?? null, coldThresholdMs: this.facts.coldThresholdMs }),
-      textChars: this.textChars,
-      ...(this.req.promptChars !== undefined ? { promptChars: this.req.promptChars } : {}),
-    };
-    if (problem) this.record.error = { code: problem.code, message: `${problem.detail} — endpoint '${this.facts.endpointName}' (${this.facts.url}), model '${this.req.model}' (recorded by the proxy)` };
-    this.kept = [];
+    this.record = proxiedRecord(this.facts, this.req, {
+      stage: this.stage(server?.done_reason ?? null), server, client: this.times.timings(this.facts, this.tap.headersMs, endAtMs), textChars: this.textChars, problem,
+    });
+    this.tap.release();
     return this.record;
   }
 
@@ -193,19 +134,10 @@ export class CallObserver {
 
   /** What the complete response says went wrong, if anything. */
   private responseProblem(): { code: ErrorCode; detail: string } | null {
-    if (this.status === null) return { code: 'E_UNREACHABLE', detail: 'no response' };
-    if (this.status >= 400) {
-      const body = Buffer.concat(this.kept).toString('utf8');
-      let message = body.trim();
-      try {
-        const v = JSON.parse(body) as { error?: unknown };
-        if (typeof v.error === 'string') message = v.error;
-      } catch {
-        // a plain-text error body is its own message
-      }
-      return classifyHttpStatus(this.status, message || `HTTP ${this.status}`);
-    }
-    if (!this.ndjson) return this.wholeBody();
+    const status = this.tap.status;
+    if (status === null) return { code: 'E_UNREACHABLE', detail: 'no response' };
+    if (status >= 400) return classifyHttpStatus(status, httpErrorMessage(this.tap.body() ?? '', status));
+    if (!this.tap.streamed) return this.wholeBody();
     if (this.errorLine !== null) return { code: 'E_MIDSTREAM', detail: `error inside the stream (HTTP 200): ${this.errorLine}` };
     if (this.malformed) return { code: 'E_MALFORMED', detail: 'the server sent a line that is not JSON' };
     if (!this.final) return { code: 'E_NO_DONE', detail: 'the stream ended without a done:true line' };
@@ -214,10 +146,11 @@ export class CallObserver {
 
   /** A non-streamed (application/json) answer: one object, the final one. */
   private wholeBody(): { code: ErrorCode; detail: string } | null {
-    if (this.keptBytes > MAX_KEPT_BODY) return null;
+    const body = this.tap.body();
+    if (body === null) return null;
     let v: unknown;
     try {
-      v = JSON.parse(Buffer.concat(this.kept).toString('utf8'));
+      v = JSON.parse(body);
     } catch {
       return { code: 'E_MALFORMED', detail: 'the server sent a body that is not JSON' };
     }
@@ -228,4 +161,16 @@ export class CallObserver {
     this.textChars = contentOf(o).text.length;
     return null;
   }
+}
+
+/** The message of an error answer: Ollama's `{"error": "…"}`, OpenAI's `{"error": {"message": "…"}}`, else the body text. */
+export function httpErrorMessage(body: string, status: number): string {
+  try {
+    const v = JSON.parse(body) as { error?: unknown };
+    if (typeof v.error === 'string') return v.error;
+    if (v.error && typeof v.error === 'object' && typeof (v.error as { message?: unknown }).message === 'string') return (v.error as { message: string }).message;
+  } catch {
+    // a plain-text error body is its own message
+  }
+  return body.trim() || `HTTP ${status}`;
 }

@@ -1,7 +1,8 @@
 // The recording proxy: a local pass-through endpoint in front of a real Ollama endpoint. Every request
 // is forwarded as it comes (method, path, headers, body) and every response chunk is written back the
 // moment it arrives — recording happens after the write, so the program sees the server's timing.
-// /api/generate and /api/chat requests become CallRecords; other paths are only forwarded.
+// /api/generate and /api/chat requests become CallRecords, and so do Ollama's OpenAI-compatible
+// /v1/chat/completions and /v1/completions (openaiObserver.ts); other paths are only forwarded.
 import { createServer, request as httpRequest, Agent as HttpAgent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +11,8 @@ import type { CallRecord } from '../../types';
 import type { ErrorCode } from '../../errors';
 import { causeCode } from '../../ollama/classify';
 import { CallObserver, STAGE_HEADER } from './callObserver';
+import { OpenAiObserver } from './openaiObserver';
+import type { OpenAiPath } from '../../types';
 
 /**
  * Connection-level headers: they describe one hop and must not be forwarded (RFC 9110 §7.6.1). Expect
@@ -43,10 +46,14 @@ function forwardable(raw: string[], dropHost: boolean): string[] {
   return out;
 }
 
-function apiOf(method: string | undefined, path: string): 'generate' | 'chat' | null {
+/** Which recorded call a request is: a native generate/chat, an OpenAI-compatible one, or null (only forwarded). */
+function apiOf(method: string | undefined, path: string): { api: 'generate' | 'chat'; openai?: OpenAiPath } | null {
   if (method !== 'POST') return null;
   const p = path.split('?')[0].replace(/\/+$/, '');
-  return p === '/api/generate' ? 'generate' : p === '/api/chat' ? 'chat' : null;
+  if (p === '/api/generate') return { api: 'generate' };
+  if (p === '/api/chat') return { api: 'chat' };
+  if (p === '/v1/chat/completions' || p === '/v1/completions') return { api: p === '/v1/completions' ? 'generate' : 'chat', openai: p };
+  return null;
 }
 
 export class RecordingProxy {
@@ -54,7 +61,7 @@ export class RecordingProxy {
   firstRequestAtMs: number | null = null;
   /** Requests received on any path. */
   requestCount = 0;
-  private readonly observers: CallObserver[] = [];
+  private readonly observers: (CallObserver | OpenAiObserver)[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private readonly target: URL;
   private readonly agent: HttpAgent;
@@ -112,7 +119,7 @@ export class RecordingProxy {
     this.requestCount++;
     const path = req.url ?? '/';
     const api = apiOf(req.method, path);
-    let observer: CallObserver | null = null;
+    let observer: CallObserver | OpenAiObserver | null = null;
     const bodyParts: Buffer[] = [];
     let finished = false;
     let settleInflight: () => void = () => {};
@@ -144,12 +151,13 @@ export class RecordingProxy {
       req.on('data', (c: Buffer) => bodyParts.push(c));
       req.once('end', () => {
         const stageHeader = req.headers[STAGE_HEADER];
-        observer = new CallObserver({
-          api, body: Buffer.concat(bodyParts), stageHeader: typeof stageHeader === 'string' ? stageHeader : null, ordinal: ++this.calls,
+        const facts = {
+          api: api.api, body: Buffer.concat(bodyParts), stageHeader: typeof stageHeader === 'string' ? stageHeader : null, ordinal: ++this.calls,
           startedAt: new Date(Date.now() - (clock.now() - arrivedAt)).toISOString(), sendAtMs: arrivedAt, runStartMs: this.opts.runStartMs,
           endpointName: this.opts.endpointName, url: this.opts.target, coldThresholdMs: this.opts.coldThresholdMs, networkMs: this.opts.networkMs,
           ...(this.opts.onContent ? { onContent: this.opts.onContent } : {}),
-        });
+        };
+        observer = api.openai ? new OpenAiObserver(api.openai, facts) : new CallObserver(facts);
         this.observers.push(observer);
       });
     }
