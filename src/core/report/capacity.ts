@@ -43,7 +43,7 @@ function levelRow(l: CapacityLevelSummary): string[] {
   ];
 }
 
-const HEADER = ['level', 'requests', 'errors', 'req/s', 'output tok/s', 'TTFT p50 ms', 'TTFT p95 ms', 'TTFT p99 ms', 'TPOT p95 ms', 'e2e p95 ms', 'queue p95 ms', 'residual p95 ms', 'goodput %', 'send lag p99 ms', 'max in flight', 'meets SLO'];
+const HEADER = ['level', 'requests', 'errors', 'req/s', 'output tok/s', 'TTFT p50 ms', 'TTFT p95 ms', 'TTFT p99 ms', 'TPOT p95 ms', 'e2e p95 ms', 'queue p95 ms (estimate, upper bound)', 'residual p95 ms', 'goodput %', 'send lag p99 ms', 'max in flight', 'meets SLO'];
 
 export function renderCapacity(input: ReportInput): string | null {
   const c = input.summary.capacity;
@@ -53,7 +53,7 @@ export function renderCapacity(input: ReportInput): string | null {
   out.push(`Mode: ${c.mode === 'concurrency' ? 'concurrency (closed loop: each level = requests kept in flight)' : 'rate (open loop: each level = arrivals per second)'}. SLO: ${slo ? escapeInline(slo) : 'none declared'}.`, '');
   for (const line of capacityVerdicts(c)) out.push(`- ${line}`);
   out.push('');
-  out.push('Values per level: mean over repetitions with its 95% CI in brackets (none with one repetition). Throughput counts completions inside the measured window; percentiles are over the counted requests of each run (definitions: Methodology, capacity_percentiles, throughput_rps, goodput_pct, send_lag_ms, knee).', '');
+  out.push('Values per level: mean over repetitions with its 95% CI in brackets (none with one repetition). Throughput counts completions inside the measured window; percentiles are over the counted requests of each run (definitions: Methodology, capacity_percentiles, throughput_rps, goodput_pct, send_lag_ms, knee). queue is an estimate and an upper bound of the wait for a slot (queue_ms: it subtracts a network estimate and also holds templating and tokenizing); residual is measured by the server itself (server_residual_ms).', '');
   for (const v of c.variants) {
     out.push(`### ${escapeInline(v.name)}`, '');
     out.push(table(HEADER, v.levels.map(levelRow), HEADER.map((_, i) => (i === HEADER.length - 1 ? 'l' : 'r'))), '');
