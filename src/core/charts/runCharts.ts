@@ -7,9 +7,20 @@ import { seriesColor, withAlpha } from './palette';
 import { backgroundPlugin } from './plugins';
 import { baseOptions, CHART_WIDTH, type ChartSpec } from './types';
 
-/** Runs that enter statistics (not warm-up, ok, valid, not a solo baseline). */
+/** Runs that enter statistics (not warm-up, ok, valid, not a solo baseline; cold ones as the experiment's coldRuns says). */
 export function countedRuns(runs: readonly RunRecord[], coldRuns: ColdRuns = 'exclude'): RunRecord[] {
   return runs.filter((r) => exclusionOf(r, coldRuns) === null && r.soloAgent === undefined);
+}
+
+/**
+ * What a figure's caption says about cold runs (measured runs that paid for an unplanned model load) when
+ * there are any: the figures keep or leave them out exactly as the statistics do (coldRuns).
+ */
+export function coldRunsCaption(anyCold: boolean, coldRuns: ColdRuns = 'exclude'): string {
+  if (!anyCold) return '';
+  return coldRuns === 'include'
+    ? ' Cold runs (unplanned model load) are included, as coldRuns "include" asks.'
+    : ' Cold runs (unplanned model load) are left out (coldRuns "exclude", the default).';
 }
 
 const MAX_TIMELINE_RUNS = 12;
@@ -18,8 +29,8 @@ const MAX_EFFICIENCY_RUNS = 120;
 const MAX_POINTS_PER_SERIES = 3000;
 
 /** Horizontal floating bars [start offset, start offset + wall] per agent per run; null without multi-agent runs. */
-export function timelineChart(runs: readonly RunRecord[]): ChartSpec | null {
-  const ma = countedRuns(runs).filter((r) => r.agents && r.agents.length > 0).slice(0, MAX_TIMELINE_RUNS);
+export function timelineChart(runs: readonly RunRecord[], coldRuns: ColdRuns = 'exclude'): ChartSpec | null {
+  const ma = countedRuns(runs, coldRuns).filter((r) => r.agents && r.agents.length > 0).slice(0, MAX_TIMELINE_RUNS);
   if (ma.length === 0) return null;
   const agents = [...new Set(ma.flatMap((r) => r.agents!.map((a) => a.name)))];
   const labels = ma.flatMap((r) => r.agents!.map((a) => `run ${r.run} · ${a.name}`));
@@ -41,7 +52,7 @@ export function timelineChart(runs: readonly RunRecord[]): ChartSpec | null {
     plugins: [backgroundPlugin],
   };
   (config.options!.scales!.x as Record<string, unknown>).beginAtZero = true;
-  const shown = ma.length < countedRuns(runs).filter((r) => r.agents?.length).length ? ` (first ${ma.length} counted runs)` : '';
+  const shown = ma.length < countedRuns(runs, coldRuns).filter((r) => r.agents?.length).length ? ` (first ${ma.length} counted runs)` : '';
   return {
     name: 'multiagent_timeline', title,
     caption: `Per agent and counted run${shown}: start offset → end of the agent's workflow, ms from the earliest agent start.`,
@@ -50,8 +61,8 @@ export function timelineChart(runs: readonly RunRecord[]): ChartSpec | null {
 }
 
 /** Overlap efficiency (%, bars) and real speedup (×, line) per counted multi-agent run. */
-export function efficiencySpeedupChart(runs: readonly RunRecord[]): ChartSpec | null {
-  const all = countedRuns(runs).filter((r) => r.multiAgent);
+export function efficiencySpeedupChart(runs: readonly RunRecord[], coldRuns: ColdRuns = 'exclude'): ChartSpec | null {
+  const all = countedRuns(runs, coldRuns).filter((r) => r.multiAgent);
   if (all.length === 0) return null;
   const ma = all.slice(0, MAX_EFFICIENCY_RUNS);
   const hasSpeedup = ma.some((r) => r.multiAgent!.speedup_vs_sequential !== null);
@@ -102,9 +113,9 @@ function thin<T>(xs: T[], max: number): T[] {
 }
 
 /** Per-call scatter of client TTFT (x) against decode rate (y), one series per variant. */
-export function ttftVsTpsScatter(runs: readonly RunRecord[]): ChartSpec | null {
+export function ttftVsTpsScatter(runs: readonly RunRecord[], coldRuns: ColdRuns = 'exclude'): ChartSpec | null {
   const byVariant = new Map<string, { x: number; y: number }[]>();
-  for (const r of countedRuns(runs)) {
+  for (const r of countedRuns(runs, coldRuns)) {
     const calls = r.agents && r.agents.some((a) => a.calls.length) ? r.agents.flatMap((a) => a.calls) : r.calls;
     for (const c of calls) {
       const x = c.metrics?.ttft_ms;

@@ -5,7 +5,7 @@ import { buildSummary } from '../stats/accumulator';
 import { applyHolm } from '../stats/compare';
 import type { RunSummary, SummaryOptions, VariantSpec } from '../stats/summaryTypes';
 import type { Comparison, Meta, RunRecord } from '../types';
-import { isRecord } from '../store/metaExperiment';
+import { coldRunsOf, isRecord } from '../store/metaExperiment';
 
 /** Marks a comparison written by `chimeraforge compare` (kept when the summary is recomputed). */
 export const COMPARE_SOURCE = 'compare';
@@ -29,7 +29,7 @@ export function summaryOptionsOf(meta: Meta): SummaryOptions {
     variants,
     ...(x.contention !== undefined ? { contentionRule: x.contention } : {}),
     ...(typeof x.seed === 'number' ? { seed: x.seed } : {}),
-    ...(x.coldRuns === 'include' ? { coldRuns: 'include' as const } : {}),
+    ...(coldRunsOf(meta) === 'include' ? { coldRuns: 'include' as const } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { metaPath, readMeta, runsPath, shownStatus, type CorruptLine } from '../
 import { reportFileName } from '../store/trId';
 import type { Meta, ShownStatus } from '../types';
 import { isRecord, type ModelOutputExcerpt, type ReportFigure } from './model';
-import { sweepOfMeta } from '../store/metaExperiment';
+import { coldRunsOf, sweepOfMeta } from '../store/metaExperiment';
 import { RunDigest, type OutputPick } from './digest';
 import { readOutputs } from '../store/outputs';
 import { forEachRunSync } from './runLines';
@@ -75,7 +75,7 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const digest = new RunDigest(meta);
   const { corrupt } = forEachRunSync(runsPath(dir), (r) => digest.add(r));
   const { summary, facts, sample, output } = digest.finish();
-  const defs = chartsFor({ summary, runs: sample, sweep: sweepOfMeta(meta), modelOf: modelsOf(meta) });
+  const defs = chartsFor({ summary, runs: sample, sweep: sweepOfMeta(meta), modelOf: modelsOf(meta), coldRuns: coldRunsOf(meta) });
   // Without rendering, the figures already on disk are referenced (same titles, same markdown).
   const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);

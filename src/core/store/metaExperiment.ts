@@ -14,3 +14,8 @@ export function sweepOfMeta(meta: Meta): Record<string, unknown[]> | undefined {
   for (const [k, v] of Object.entries(s)) if (Array.isArray(v)) out[k] = v;
   return Object.keys(out).length ? out : undefined;
 }
+
+/** The experiment's coldRuns as run ("exclude" when absent: the default, and TRs written before it). */
+export function coldRunsOf(meta: Meta): 'exclude' | 'include' {
+  return meta.experiment?.coldRuns === 'include' ? 'include' : 'exclude';
+}

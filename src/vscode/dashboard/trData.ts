@@ -12,7 +12,7 @@ import type { CallRecord, RunRecord } from '../../core/types';
 import { readOutputs } from '../../core/store/outputs';
 import type { CallTail, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import { figurePayload } from './figures';
-import { sweepOfMeta } from '../../core/store/metaExperiment';
+import { coldRunsOf, sweepOfMeta } from '../../core/store/metaExperiment';
 
 export const MAX_OUTPUT_SAMPLES = 3;
 export const MAX_OUTPUT_CHARS = 4000;
@@ -85,7 +85,7 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     multiAgent: maRows,
     contention: ma ? `${contentionPhrase(ma)}. Rule: ${describeRule(ma.contention_rule)}.` : null,
     comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
-    figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta) }).map(figurePayload),
+    figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta), coldRuns: coldRunsOf(meta) }).map(figurePayload),
     outputs: outputSamples(dir, runs),
     notes: [...(meta.notes ?? [])],
     supersededBy: meta.supersededBy ?? null,
