@@ -36,6 +36,7 @@ export function truncatedReason(call: CallRecord, numCtx: number | null, source:
 
 /** Why a successful call is not a valid measurement, or null when it is. */
 export function callInvalidReason(call: CallRecord, rules: ValidityRules = NO_RULES): string | null {
+  if (call.status === 'ok' && call.openai && !call.server) return openAiInvalidReason(call, rules);
   if (call.status !== 'ok' || !call.server) return null;
   const s = call.server;
   // A thinking model can spend its whole budget reasoning: the answer is empty, which later workflow
@@ -49,6 +50,23 @@ export function callInvalidReason(call: CallRecord, rules: ValidityRules = NO_RU
   }
   const numCtx = typeof call.options.num_ctx === 'number' ? call.options.num_ctx : null;
   return truncatedReason(call, numCtx, 'num_ctx');
+}
+
+/**
+ * The same guards for a call to Ollama's OpenAI-compatible API (recorded by the proxy): its answer has
+ * usage and finish_reason instead of Ollama's final chunk. A tool-call answer has no text by design.
+ */
+function openAiInvalidReason(call: CallRecord, rules: ValidityRules): string | null {
+  const o = call.openai!;
+  const tokens = o.usage?.completion_tokens ?? null;
+  const why = `(finish_reason ${o.finish_reason ?? 'none'})`;
+  if (o.finish_reason === 'tool_calls') return null;
+  if (call.textChars === 0 && (call.thinkingChars ?? 0) > 0) return `budget spent thinking: ${call.stage} generated ${tokens ?? 'an unknown number of'} tokens of reasoning and no answer ${why}`;
+  if (call.textChars === 0 || tokens === 0) return `empty output: ${call.stage} returned no tokens ${why}`;
+  if (rules.minOutputTokens !== null && tokens !== null && tokens < rules.minOutputTokens) {
+    return `output too short: ${call.stage} generated ${tokens} tokens, below minOutputTokens ${rules.minOutputTokens} ${why}`;
+  }
+  return null;
 }
 
 /** The first invalid reason among calls (all must be valid for the run to be). */

@@ -10,6 +10,7 @@ import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import { systemClock } from '../../../src/core/ports';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { RecordingProxy } from '../../../src/core/runner/proxy/recordingProxy';
+import { callInvalidReason } from '../../../src/core/runner/validity';
 import { readRunsSync } from '../../../src/core/store/read';
 import type { CallRecord } from '../../../src/core/types';
 import { rawRequest, tmp } from './helpers';
@@ -108,5 +109,23 @@ describe('recording proxy: OpenAI-compatible calls of a command program (paced e
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('validity of OpenAI-compatible calls (the guards of native calls, from usage and finish_reason)', () => {
+  const call = (over: Partial<CallRecord>, openai: Partial<NonNullable<CallRecord['openai']>>): CallRecord => ({
+    stage: 's', endpoint: 'default', url: 'http://x', model: 'm', api: 'chat', options: {}, startedAt: '', status: 'ok', server: null,
+    client: { sendOffsetMs: 0, headersMs: 1, firstTokenMs: 1, endMs: 2, chunkMs: [1] }, metrics: null, textChars: 5,
+    openai: { path: '/v1/chat/completions', finish_reason: 'stop', usage: { prompt_tokens: 3, completion_tokens: 6 }, ...openai }, ...over,
+  });
+  it('an answer with text is valid; no text is empty output; reasoning only is budget spent thinking; a tool call is valid', () => {
+    assert.equal(callInvalidReason(call({}, {})), null);
+    assert.equal(callInvalidReason(call({ textChars: 0 }, { usage: { prompt_tokens: 3, completion_tokens: 0 } })), 'empty output: s returned no tokens (finish_reason stop)');
+    assert.equal(callInvalidReason(call({ textChars: 0, thinkingChars: 40 }, { finish_reason: 'length' })), 'budget spent thinking: s generated 6 tokens of reasoning and no answer (finish_reason length)');
+    assert.equal(callInvalidReason(call({ textChars: 0 }, { finish_reason: 'tool_calls' })), null);
+  });
+  it('minOutputTokens from usage.completion_tokens; unknown usage never invalidates', () => {
+    assert.equal(callInvalidReason(call({}, {}), { minOutputTokens: 10 }), 'output too short: s generated 6 tokens, below minOutputTokens 10 (finish_reason stop)');
+    assert.equal(callInvalidReason(call({}, { usage: null }), { minOutputTokens: 10 }), null);
   });
 });
