@@ -5,7 +5,7 @@ import type { CallRecord, OllamaOptions, ServerFields } from '../../types';
 import type { ErrorCode } from '../../errors';
 import { serverFieldsOf } from '../../ollama/serverFields';
 import { classifyHttpStatus } from '../../ollama/classify';
-import { proxiedRecord, ResponseTap, TokenTimes, type ProxiedRequest } from './responseTap';
+import { httpErrorMessage, proxiedRecord, ResponseTap, TokenTimes, type ProxiedRequest } from './responseTap';
 
 /** Request header a program may set to name the stage of a call (e.g. "analysis"); optional. */
 export const STAGE_HEADER = 'x-chimeraforge-stage';
@@ -161,16 +161,4 @@ export class CallObserver {
     this.textChars = contentOf(o).text.length;
     return null;
   }
-}
-
-/** The message of an error answer: Ollama's `{"error": "…"}`, OpenAI's `{"error": {"message": "…"}}`, else the body text. */
-export function httpErrorMessage(body: string, status: number): string {
-  try {
-    const v = JSON.parse(body) as { error?: unknown };
-    if (typeof v.error === 'string') return v.error;
-    if (v.error && typeof v.error === 'object' && typeof (v.error as { message?: unknown }).message === 'string') return (v.error as { message: string }).message;
-  } catch {
-    // a plain-text error body is its own message
-  }
-  return body.trim() || `HTTP ${status}`;
 }

@@ -7,8 +7,8 @@
 import type { CallRecord, OllamaOptions, OpenAiCallFacts, OpenAiPath } from '../../types';
 import type { ErrorCode } from '../../errors';
 import { classifyHttpStatus } from '../../ollama/classify';
-import { httpErrorMessage, type RequestFacts } from './callObserver';
-import { proxiedRecord, ResponseTap, TokenTimes, type ProxiedRequest } from './responseTap';
+import type { RequestFacts } from './callObserver';
+import { httpErrorMessage, proxiedRecord, ResponseTap, TokenTimes, type ProxiedRequest } from './responseTap';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -113,3 +113,15 @@ export function proxiedRecord(facts: RequestFacts, req: ProxiedRequest, seen: {
   if (seen.problem) record.error = { code: seen.problem.code, message: `${seen.problem.detail} — endpoint '${facts.endpointName}' (${facts.url}${seen.via ?? ''}), model '${req.model}' (recorded by the proxy)` };
   return record;
 }
+
+/** The message of an error answer: Ollama's `{"error": "…"}`, OpenAI's `{"error": {"message": "…"}}`, else the body text. */
+export function httpErrorMessage(body: string, status: number): string {
+  try {
+    const v = JSON.parse(body) as { error?: unknown };
+    if (typeof v.error === 'string') return v.error;
+    if (v.error && typeof v.error === 'object' && typeof (v.error as { message?: unknown }).message === 'string') return (v.error as { message: string }).message;
+  } catch {
+    // a plain-text error body is its own message
+  }
+  return body.trim() || `HTTP ${status}`;
+}
