@@ -65,7 +65,7 @@ describe('recording proxy: OpenAI-compatible calls of a command program (paced e
       assert.equal(c.metrics!.ttft_ms, c.client.firstTokenMs);
       const want = (t.length - 1) / ((t[t.length - 1] - t[0]) / 1000);
       assert.ok(Math.abs(c.metrics!.client_decode_tps! - want) <= want * 1e-5);
-      assert.ok(Math.abs(c.metrics!.client_decode_tps! - R) <= R * 0.1, `${c.stage} client_decode_tps ${c.metrics!.client_decode_tps}`);
+      assert.ok(Math.abs(c.metrics!.client_decode_tps! - R) <= R * 0.2, `${c.stage} client_decode_tps ${c.metrics!.client_decode_tps}`);
       assert.equal(c.metrics!.itl_ms!.n, N - 1);
       assert.equal(c.openai!.finish_reason, 'stop');
     }
