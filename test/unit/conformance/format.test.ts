@@ -2,14 +2,13 @@
 // decodes under the grammar in llama mode (as real Ollama), and the harness records per call whether the
 // answer is what was asked for (json_valid) and counts it per variant.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import { parseExperiment } from '../../../src/core/experiment/load';
 import type { ExperimentFile } from '../../../src/core/experiment/types';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { readMeta, readRunsSync } from '../../../src/core/store/read';
+import { readOutputs } from '../../../src/core/store/outputs';
 import type { OutputStats } from '../../../src/core/stats/outputs';
 import { makeWorkspace } from '../../helpers/workspace';
 
@@ -40,7 +39,7 @@ describe('conformance: structured output (llama engine, grammar-constrained deco
       const c = run.calls[0];
       if (!run.warmup) assert.equal(run.cold, undefined, 'a warm measured run');
       assert.deepEqual(c.format, run.variant === 'schema' ? SCHEMA : 'json', 'format as sent');
-      const answer = readFileSync(join(trDir, c.outputFile!), 'utf8');
+      const answer = readOutputs(trDir, [c.outputFile!]).get(c.outputFile!)!;
       assert.equal(c.json_valid, true, `${run.variant}: ${answer} (${c.jsonError ?? ''})`);
       const value = JSON.parse(answer) as Record<string, unknown>;
       if (run.variant === 'schema') assert.equal(typeof value.ok, 'boolean', 'the grammar followed the schema');
