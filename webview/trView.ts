@@ -16,6 +16,7 @@ export class TrView {
     clear(root);
     this.summaryRows = tr.variants.length;
     root.append(this.header(), this.validity(), this.variantTable());
+    if (tr.callSettings) root.append(this.callSettings(tr.callSettings));
     if (tr.multiAgent.length) root.append(this.multiAgent());
     if (tr.comparisons.length) root.append(this.comparisons());
     root.append(this.grid);
@@ -66,6 +67,20 @@ export class TrView {
     ]);
     return h('section', { class: 'card wide', 'data-section': 'summary' }, h('h2', {}, 'Per-variant summary (counted runs)'),
       table(['variant', '', 'options', 'n', 'decode mean (tok/s)', '95% CI (tok/s)', 'CV', 'median of per-run mean TTFT (ms)', 'p95 of per-run mean TTFT (ms)', 'TTFT p95 / p99 over calls (ms)', 'median of per-run mean e2e (ms)', 'e2e p95 / p99 over calls (ms)', 'excluded: warm-up / failed / invalid / cancelled'], rows));
+  }
+
+  /** Cache mode, think, format per variant and what came of them, with the definitions of what is shown. */
+  private callSettings(d: NonNullable<TrViewData['callSettings']>): HTMLElement {
+    const n = (x: number | null): string => (x === null ? '—' : num(x));
+    const rows = d.rows.map((r) => [
+      h('strong', {}, r.variant) as Node, r.promptCache, r.think, r.format,
+      r.cachedTokensMean === null ? 'unknown (server sent no prompt_eval_cached_count)' : num(r.cachedTokensMean),
+      r.thinkingCalls === null ? '—' : String(r.thinkingCalls), n(r.ttftMsMean), n(r.ttftAnswerMsMean),
+      r.jsonChecked ? `${r.jsonValid ?? 0} of ${r.jsonChecked}` : '—',
+    ]);
+    return h('section', { class: 'card wide', 'data-section': 'call-settings' }, h('h2', {}, 'Prompt cache, thinking and structured output'),
+      table(['variant', 'prompt cache', 'think', 'format', 'cached prompt tokens (mean)', 'thinking calls', 'TTFT any token (mean ms)', 'TTFT answer (mean ms)', 'JSON valid'], rows),
+      h('dl', { class: 'definitions' }, ...d.definitions.flatMap((x) => [h('dt', {}, x.name), h('dd', {}, x.text)])));
   }
 
   private multiAgent(): HTMLElement {

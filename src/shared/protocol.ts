@@ -4,6 +4,7 @@
 // `view` (another view in the same panel) or `live-batch` (≤ 10 per second). After drawing, the webview
 // answers `rendered` with what it drew, which tests and benchmarks wait for.
 import type { GateResult } from '../core/report/gateTypes';
+import type { CallSettingsData } from '../core/report/callSettingsTypes';
 import type { RunnerEvent } from '../core/runner/events';
 import type { ProvenanceDifference } from '../core/store/provenance';
 import type { Counts, ShownStatus } from '../core/types';
@@ -98,6 +99,8 @@ export interface TrViewData {
   outputs: OutputSample[];
   notes: string[];
   supersededBy: string | null;
+  /** Prompt-cache mode, think, format and what came of them per variant, with definitions; null for TRs written before promptCache. */
+  callSettings: CallSettingsData | null;
 }
 
 export interface CompareGroup { label: string; trId: string; variant: string; n: number; mean: number; sd: number | null; ci95: [number, number] | null }

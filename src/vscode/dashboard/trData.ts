@@ -3,6 +3,7 @@
 import { chartsFor } from '../../core/charts/select';
 import { contentionPhrase, describeRule } from '../../core/report/findings';
 import { trDirOf } from '../../core/report/locate';
+import { callSettingsData } from '../../core/report/callSettings';
 import { recomputeSummary } from '../../core/report/recompute';
 import { MIN_CALLS_FOR_TAIL, metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
@@ -89,5 +90,6 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     outputs: outputSamples(dir, runs),
     notes: [...(meta.notes ?? [])],
     supersededBy: meta.supersededBy ?? null,
+    callSettings: callSettingsData(meta.experiment, summary, meta.metricDefinitions),
   };
 }

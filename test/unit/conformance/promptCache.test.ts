@@ -9,8 +9,10 @@ import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { readMeta, readRunsSync } from '../../../src/core/store/read';
 import type { CallRecord } from '../../../src/core/types';
 import { writeReport } from '../../../src/core/report/write';
+import { loadTrView } from '../../../src/vscode/dashboard/trData';
 import { makeWorkspace } from '../../helpers/workspace';
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 const WORDS = 40;
 const PROMPT = Array.from({ length: WORDS }, (_, i) => `word${i}`).join(' ');
@@ -60,6 +62,9 @@ describe('conformance: prompt cache (paced engine, prefill per uncached token)',
     assert.match(report, /\| Prompt cache \| cold — each call’s prompt began with its own random prefix/);
     assert.match(report, /\| `default` \| cold \| 1(\.0+)? \|/, 'Results: the cold variant and its mean cached tokens');
     assert.match(report, /\| `cachePrefix` \| promptCache "cold": the random prefix/, 'the definition is in the Methodology table');
+    const view = loadTrView(dirname(trDir), basename(trDir)).callSettings!;
+    assert.deepEqual(view.rows.map((r) => [r.variant, r.promptCache, r.cachedTokensMean]), [['default', 'cold', 1]]);
+    assert.ok(view.definitions.some((d) => d.name === 'cachePrefix'));
   });
 
   it('warm: prompts as written, repetitions reuse the cached prefix and prompt_cached_tokens records it (plumbing)', async () => {

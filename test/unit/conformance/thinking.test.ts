@@ -3,7 +3,9 @@
 // `think` when the experiment sets it, and gives later workflow steps the answer only.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { writeReport } from '../../../src/core/report/write';
+import { loadTrView } from '../../../src/vscode/dashboard/trData';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import type { ExperimentFile } from '../../../src/core/experiment/types';
@@ -62,6 +64,9 @@ describe('conformance: thinking model (paced engine)', function () {
     assert.match(report, /### Prompt cache, thinking and structured output/);
     assert.match(report, /\| `ttft_answer_ms` \| Client time to first answer token/);
     assert.match(report, /\| `thinking` \| A thinking model/);
+    const row = loadTrView(dirname(trDir), basename(trDir)).callSettings!.rows[0];
+    assert.equal(row.thinkingCalls, 2);
+    assert.ok(row.ttftAnswerMsMean! > row.ttftMsMean!, 'dashboard: both TTFTs, the answer later');
   });
 
   it('think: false is sent and skips the reasoning (ttft_answer_ms = ttft_ms, no thinking file)', async () => {
