@@ -50,7 +50,7 @@ function report(): void {
       break;
     }
     case 'tr':
-      msg = { ...base, view: 'tr', figures: shown.view.figures(), outputs: shown.view.renderedOutputs(), trIds: [shown.trId], summaryRows: shown.view.summaryRows };
+      msg = { ...base, view: 'tr', figures: shown.view.figures(), outputs: shown.view.renderedOutputs(), trIds: [shown.trId], summaryRows: shown.view.summaryRows, callSettingsRows: shown.view.callSettingsRows };
       break;
     case 'compare':
       msg = { ...base, view: 'compare', figures: shown.view.figures(), trIds: shown.trIds, verdict: shown.view.verdict, ...(shown.view.gate ? { gate: shown.view.gate } : {}) };

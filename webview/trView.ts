@@ -11,12 +11,16 @@ export class TrView {
   private readonly outputEls: { run: number; el: HTMLElement }[] = [];
   private readonly grid = h('div', { class: 'chart-grid', 'data-section': 'figures' });
   readonly summaryRows: number;
+  /** Body rows of the prompt cache / thinking / structured output card, counted from the DOM drawn. */
+  readonly callSettingsRows: number;
 
   constructor(root: HTMLElement, private readonly tr: TrViewData, theme: Theme) {
     clear(root);
     this.summaryRows = tr.variants.length;
     root.append(this.header(), this.validity(), this.variantTable());
-    if (tr.callSettings) root.append(this.callSettings(tr.callSettings));
+    const settings = tr.callSettings ? this.callSettings(tr.callSettings) : null;
+    if (settings) root.append(settings);
+    this.callSettingsRows = settings?.querySelectorAll('tbody tr').length ?? 0;
     if (tr.multiAgent.length) root.append(this.multiAgent());
     if (tr.comparisons.length) root.append(this.comparisons());
     root.append(this.grid);

@@ -157,6 +157,8 @@ export interface RenderedMessage {
   trIds: string[];
   /** Rows of the summary table (live: present once experiment-finished arrived). */
   summaryRows: number;
+  /** TR view: body rows of the prompt cache / thinking / structured output card (0: the TR has none). */
+  callSettingsRows?: number;
   /** Compare: the verdict text shown. */
   verdict?: string;
   /** Compare with a baseline: the gate outcome shown (pass, regression, inconclusive, mismatch). */

@@ -61,6 +61,7 @@ describe('dashboard (extension host, real engine)', function () {
     const panel = a.dashboard.show({ kind: 'tr', trId: trFast, reportsDir: reportsDir() });
     const m = await panel.whenRendered((r) => r.view === 'tr' && r.trIds[0] === trFast);
     assert.equal(m.summaryRows, 2);
+    assert.equal(m.callSettingsRows, 2, 'the prompt cache / thinking / structured output card, one row per variant');
     for (const id of ['throughput', 'ttft_box', 'ttft_vs_tps']) {
       const f = figure(m, id);
       assert.ok(f.nonEmpty, `${id} is empty: ${JSON.stringify(f)}`);
