@@ -6,6 +6,7 @@ import { preflight } from '../ollama/probe';
 import type { NormalizedExperiment } from '../experiment/types';
 import type { Clock } from '../ports';
 import type { EndpointInfo } from '../types';
+import { checkThinkCapable } from './thinkCheck';
 
 /** Endpoint name → models the experiment will call there. */
 export function modelsByEndpoint(x: NormalizedExperiment): Map<string, Set<string>> {
@@ -46,9 +47,11 @@ export async function preflightAll(x: NormalizedExperiment, clock: Clock, signal
   for (const [name, models] of modelsByEndpoint(x)) {
     const client = createGatewayClient({ url: x.endpoints[name], name, clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
     try {
-      const p = await preflight(client, [...models], { ...(signal ? { signal } : {}) }).catch((e: unknown) => {
+      const wanted = [...models];
+      const p = await preflight(client, wanted, { ...(signal ? { signal } : {}) }).catch((e: unknown) => {
         throw unavailable(e);
       });
+      checkThinkCapable(x, name, wanted, p.models);
       endpoints.push({
         name,
         url: client.url,

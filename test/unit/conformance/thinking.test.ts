@@ -2,7 +2,7 @@
 // answer. The harness records both first-token times, stores the reasoning apart from the answer, sends
 // `think` when the experiment sets it, and gives later workflow steps the answer only.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { writeReport } from '../../../src/core/report/write';
 import { loadTrView } from '../../../src/vscode/dashboard/trData';
@@ -85,6 +85,18 @@ describe('conformance: thinking model (paced engine)', function () {
     assert.deepEqual((readMeta(trDir).experiment as unknown as NormalizedExperiment).variants.map((v) => v.think), ['high', false]);
     assert.deepEqual(calls.map((c) => c.think), ['high', 'high', false, false]);
     assert.deepEqual(calls.map((c) => (c.thinkingChars ?? 0) > 0), [true, true, false, false]);
+  });
+
+  it('think sent to a model without the thinking capability: bad input before anything runs (Ollama would answer 400 to every call)', async () => {
+    const ws = makeWorkspace(false);
+    await assert.rejects(
+      runExperiment(normalizeExperiment(x({ model: 'tiny:latest', variants: [{ name: 'off', think: false }, { name: 'on', think: 'low' }] })), { reportsDir: ws.reportsDir, gpuSampling: false }),
+      (err: Error & { code?: string; where?: string }) => err.code === 'E_BAD_INPUT' && /variant "on" sends think to model 'tiny:latest', which does not think/.test(err.message) && /endpoint 'default'/.test(err.where ?? ''),
+    );
+    assert.equal(existsSync(ws.reportsDir), false, 'nothing written');
+    // think: false alone is accepted (Ollama refuses only think true or a level): the run goes ahead.
+    const { valid } = await run(x({ model: 'tiny:latest', think: false }));
+    assert.deepEqual(valid, [true, true]);
   });
 
   it('a later workflow step receives the answer of the earlier one, never its reasoning', async () => {
