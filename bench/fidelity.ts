@@ -13,6 +13,8 @@ export interface FidelityAt {
   bare: { ttft_abs_err_ms_p99: Spread; tps_rel_err_p99: Spread; ttft_err_ms_median: Spread };
   /** Per repetition: median runner TTFT error − median bare TTFT error (the harness's own share, ms). */
   harness_ttft_err_ms: Spread;
+  /** Per repetition: runner TTFT |error| p99 − bare TTFT |error| p99 (the harness's own share of the tail, ms). */
+  harness_ttft_err_ms_p99: Spread;
 }
 
 export interface FidelityResult {
@@ -38,6 +40,7 @@ export async function measureFidelity(url: string, o: { reps: number; runsPerRep
     const r: ReturnType<typeof errorP99>[] = [];
     const b: ReturnType<typeof errorP99>[] = [];
     const own: number[] = [];
+    const own99: number[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
       // Alternate which path goes first so a drift in machine load does not favour one side.
       const sink = dashboardSink();
@@ -46,6 +49,7 @@ export async function measureFidelity(url: string, o: { reps: number; runsPerRep
       if (rep % 2 === 0) { await doRunner(); await doBare(); } else { await doBare(); await doRunner(); }
       sink.dispose();
       own.push(r[r.length - 1].ttftErrMsMedian - b[b.length - 1].ttftErrMsMedian);
+      own99.push(r[r.length - 1].ttftAbsErrMsP99 - b[b.length - 1].ttftAbsErrMsP99);
       log(`fidelity ${n} stream(s) rep ${rep + 1}: runner ttft p99 err ${r[r.length - 1].ttftAbsErrMsP99.toFixed(2)} ms, bare ${b[b.length - 1].ttftAbsErrMsP99.toFixed(2)} ms`);
     }
     const side = (xs: ReturnType<typeof errorP99>[]): FidelityAt['runner'] => ({
@@ -53,7 +57,7 @@ export async function measureFidelity(url: string, o: { reps: number; runsPerRep
       tps_rel_err_p99: spreadOf(xs.map((x) => x.tpsRelErrP99)),
       ttft_err_ms_median: spreadOf(xs.map((x) => x.ttftErrMsMedian)),
     });
-    streams[String(n)] = { calls_per_rep: runs * n, runner: side(r), bare: side(b), harness_ttft_err_ms: spreadOf(own) };
+    streams[String(n)] = { calls_per_rep: runs * n, runner: side(r), bare: side(b), harness_ttft_err_ms: spreadOf(own), harness_ttft_err_ms_p99: spreadOf(own99) };
   }
   return { schedule: s, compared: COMPARED, streams };
 }

@@ -19,7 +19,7 @@ import { measureLoadgen } from './loadgen';
 import { measureThroughput } from './throughput';
 import { describeMachine, loadNow } from './lib/machine';
 import { pacedTemplateTr } from './lib/paced';
-import { FIGURE_NAMES, RESULTS_SCHEMA, headlineOf, markdownOf, type BenchResults, type FigureName, type Figures } from './lib/results';
+import { FIGURE_NAMES, RESULTS_SCHEMA, headlineFiguresOf, headlineOf, markdownOf, type BenchResults, type FigureName, type Figures } from './lib/results';
 
 const PACED: readonly FigureName[] = ['fidelity', 'overhead', 'throughput', 'skew', 'loadgen', 'scale', 'dashboard'];
 
@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     durationS: Math.round((performance.now() - t0) / 100) / 10,
     quick,
     machine,
-    headline: headlineOf(figures),
+    headline: headlineFiguresOf(figures),
+    table: headlineOf(figures),
     figures,
     errors,
     notes: notesOf(machine),

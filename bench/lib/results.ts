@@ -12,7 +12,7 @@ import type { EngineResult } from '../engine';
 import type { LoadgenResult } from '../loadgen';
 import type { MachineInfo } from './machine';
 
-export const RESULTS_SCHEMA = 1;
+export const RESULTS_SCHEMA = 2;
 
 export interface Figures {
   fidelity?: FidelityResult;
@@ -43,6 +43,27 @@ export interface HeadlineRow {
   met: boolean | null;
 }
 
+/** One goal figure under its flat key (latest.json `headline`), with what it is measured beside. */
+export interface HeadlineFigure {
+  /** Median over repetitions (or the single measured value); null when not measured (`reason` says why). */
+  value: number | null;
+  unit: string;
+  spread: [number, number] | null;
+  /** The goal; for a relative goal its value is already the bound measured in this run (`basis` says of what). */
+  goal: (Goal & { basis?: string }) | null;
+  met: boolean | null;
+  /** The floor measured in the same run (the bare reader, the bare fetch loop). */
+  beside?: { what: string; value: number | null };
+  reason?: string;
+}
+
+export const HEADLINE_KEYS = [
+  'fidelity.ttft_abs_err_ms_p99', 'fidelity.harness_ttft_err_ms_p99_8', 'overhead.cpu_ratio_vs_bare', 'throughput.max_tokens_per_s',
+  'skew.p99_ms_n16', 'activation_ms', 'bundle_bytes.extension', 'dashboard.render_10k_ms', 'scale.summary_1m_runs_ms',
+  'scale.list_1000_trs_ms', 'loadgen.send_lag_ms_p99_64',
+] as const;
+export type HeadlineKey = (typeof HEADLINE_KEYS)[number];
+
 export interface BenchResults {
   schema: number;
   command: string;
@@ -51,7 +72,10 @@ export interface BenchResults {
   durationS: number;
   quick: boolean;
   machine: MachineInfo;
-  headline: HeadlineRow[];
+  /** The issue's goal figures under flat keys. */
+  headline: Record<HeadlineKey, HeadlineFigure>;
+  /** Every figure as a row (the markdown table), context rows included. */
+  table: HeadlineRow[];
   figures: Figures;
   /** Figures that could not be measured, with why. */
   errors: Partial<Record<FigureName, string>>;
@@ -66,14 +90,48 @@ function row(name: string, unit: string, goal: Goal | null, v: { median: number;
   return { name, value, unit, spread, goal, met };
 }
 
+type Measured = { median: number; min: number; max: number } | number | undefined;
+
+function figure(unit: string, goal: HeadlineFigure['goal'], v: Measured, notMeasured: string, beside?: HeadlineFigure['beside']): HeadlineFigure {
+  const r = row('', unit, goal, v);
+  return { value: r.value, unit, spread: r.spread, goal, met: r.met, ...(beside ? { beside } : {}), ...(r.value === null ? { reason: notMeasured } : {}) };
+}
+
+const median = (v: Measured): number | null => (v === undefined ? null : typeof v === 'number' ? v : v.median);
+
+/**
+ * The goals as the issue restates them: the harness's own share measured beside the bare floor in the
+ * same run (TTFT tail, CPU, start skew), absolute bounds elsewhere. `loadgen`: the capacity load
+ * generator's p99 send lag at 64 streams, or why there is none.
+ */
+export function headlineFiguresOf(f: Figures, loadgen: { value: number | null; reason?: string } = { value: null, reason: 'the capacity load generator (loadgen) is not part of this build: nothing to measure' }): Record<HeadlineKey, HeadlineFigure> {
+  const fid8 = f.fidelity?.streams['8'];
+  const missing = (name: FigureName): string => `figure ${name} was not measured in this run (see errors)`;
+  const bareSkew = median(f.skew?.bare_p99_ms['16']);
+  return {
+    'fidelity.ttft_abs_err_ms_p99': figure('ms', null, fid8?.runner.ttft_abs_err_ms_p99, missing('fidelity'), { what: 'bare reader, same schedule and repetitions (8 streams)', value: median(fid8?.bare.ttft_abs_err_ms_p99) }),
+    'fidelity.harness_ttft_err_ms_p99_8': figure('ms', { op: '<=', value: 0.5 }, fid8?.harness_ttft_err_ms_p99, missing('fidelity')),
+    'overhead.cpu_ratio_vs_bare': figure('×', { op: '<=', value: 1.1 }, f.overhead?.cpu_ratio_vs_bare, missing('overhead')),
+    'throughput.max_tokens_per_s': figure('tok/s', { op: '>=', value: 100_000 }, f.throughput?.max_tokens_per_s, missing('throughput'), { what: 'bare reader ramp', value: f.throughput?.bare_max_tokens_per_s ?? null }),
+    'skew.p99_ms_n16': figure('ms', bareSkew === null ? null : { op: '<=', value: 1.5 * bareSkew, basis: '1.5 × the bare fetch() loop at N=16 in this run' }, f.skew?.p99_ms_n16, missing('skew'), { what: 'bare fetch() loop, N=16', value: bareSkew }),
+    activation_ms: figure('ms', { op: '<=', value: 50 }, f.activation?.activation_ms, missing('activation')),
+    'bundle_bytes.extension': figure('bytes', { op: '<=', value: 1_000_000 }, f.bundle_bytes?.extension, missing('bundle_bytes')),
+    'dashboard.render_10k_ms': figure('ms', { op: '<=', value: 250 }, f.dashboard?.render_10k_ms, missing('dashboard')),
+    'scale.summary_1m_runs_ms': figure('ms', { op: '<=', value: 3000 }, f.scale?.summary_1m_runs_ms, missing('scale')),
+    'scale.list_1000_trs_ms': figure('ms', { op: '<=', value: 1000 }, f.scale?.list_1000_trs_ms, missing('scale')),
+    'loadgen.send_lag_ms_p99_64': { value: loadgen.value, unit: 'ms', spread: null, goal: null, met: null, ...(loadgen.reason ? { reason: loadgen.reason } : {}) },
+  };
+}
+
 /** The issue's figures, each against its goal (null goal: context only). */
 export function headlineOf(f: Figures): HeadlineRow[] {
   const le = (value: number): Goal => ({ op: '<=', value });
   const ge = (value: number): Goal => ({ op: '>=', value });
   const fid = (n: string) => f.fidelity?.streams[n];
   return [
-    row('fidelity.ttft_abs_err_ms_p99 (1 stream)', 'ms', le(1), fid('1')?.runner.ttft_abs_err_ms_p99),
-    row('fidelity.ttft_abs_err_ms_p99 (8 streams)', 'ms', le(1), fid('8')?.runner.ttft_abs_err_ms_p99),
+    // Absolute TTFT errors include the engine's and loopback's: the goal is on the harness's share (headline).
+    row('fidelity.ttft_abs_err_ms_p99 (1 stream)', 'ms', null, fid('1')?.runner.ttft_abs_err_ms_p99),
+    row('fidelity.ttft_abs_err_ms_p99 (8 streams)', 'ms', null, fid('8')?.runner.ttft_abs_err_ms_p99),
     row('fidelity.tps_rel_err_p99 (1 stream)', 'fraction', le(0.005), fid('1')?.runner.tps_rel_err_p99),
     row('fidelity.tps_rel_err_p99 (8 streams)', 'fraction', le(0.005), fid('8')?.runner.tps_rel_err_p99),
     row('  bare reader ttft_abs_err_ms_p99 (1 stream)', 'ms', null, fid('1')?.bare.ttft_abs_err_ms_p99),
@@ -82,10 +140,11 @@ export function headlineOf(f: Figures): HeadlineRow[] {
     row('  bare reader tps_rel_err_p99 (8 streams)', 'fraction', null, fid('8')?.bare.tps_rel_err_p99),
     row('  harness own TTFT error, runner − bare (1 stream)', 'ms', null, fid('1')?.harness_ttft_err_ms),
     row('  harness own TTFT error, runner − bare (8 streams)', 'ms', null, fid('8')?.harness_ttft_err_ms),
-    row('overhead.cpu_ratio_vs_bare', '×', le(1.15), f.overhead?.cpu_ratio_vs_bare),
+    row('  harness own TTFT |error| p99, runner − bare (8 streams)', 'ms', le(0.5), fid('8')?.harness_ttft_err_ms_p99),
+    row('overhead.cpu_ratio_vs_bare', '×', le(1.1), f.overhead?.cpu_ratio_vs_bare),
     row('throughput.max_tokens_per_s', 'tok/s', ge(100_000), f.throughput?.max_tokens_per_s),
     row('  bare reader max_tokens_per_s', 'tok/s', null, f.throughput?.bare_max_tokens_per_s),
-    row('skew.p99_ms_n16', 'ms', le(1), f.skew?.p99_ms_n16),
+    row('skew.p99_ms_n16', 'ms', null, f.skew?.p99_ms_n16), // goal: ≤ 1.5 × the bare loop below (headline)
     row('  bare fetch() loop send spread p99, N=16', 'ms', null, f.skew?.bare_p99_ms['16']),
     row('activation_ms', 'ms', le(50), f.activation?.activation_ms),
     row('bundle_bytes.extension (shipped, minified)', 'bytes', le(1_000_000), f.bundle_bytes?.extension),
@@ -124,9 +183,23 @@ export function markdownOf(r: BenchResults): string {
     'Values are medians over repetitions; [min – max] is their spread. Timing on a shared machine is noisy: compare the',
     'side-by-side rows (runner vs bare reader) of one run, not numbers across machines.',
     '',
+    '## Goals (latest.json `headline`)',
+    '',
+    '| key | value | beside it (same run) | goal | met |',
+    '|---|---:|---|---|---|',
+    ...HEADLINE_KEYS.map((k) => {
+      const h = r.headline[k];
+      const v = h.value === null ? `— (${h.reason ?? 'not measured'})` : `${fmt(h.value, h.unit)}${h.unit === 'fraction' || h.unit === 'bytes' ? '' : ` ${h.unit}`}`;
+      const beside = h.beside ? `${h.beside.what}: ${fmt(h.beside.value, h.unit)}` : '';
+      const goal = h.goal ? `${fmtGoal(h.goal, h.unit)}${h.goal.basis ? ` (${h.goal.basis})` : ''}` : '';
+      return `| \`${k}\` | ${v} | ${beside} | ${goal} | ${h.met === null ? '' : h.met ? 'yes' : '**no**'} |`;
+    }),
+    '',
+    '## Every figure',
+    '',
     '| figure | value | spread | goal | met |',
     '|---|---:|---|---|---|',
-    ...r.headline.map((h) => `| ${h.name} | ${fmt(h.value, h.unit)}${h.unit === 'fraction' || h.unit === 'bytes' ? '' : ` ${h.unit}`} | ${h.spread ? `[${fmt(h.spread[0], h.unit)} – ${fmt(h.spread[1], h.unit)}]` : ''} | ${fmtGoal(h.goal, h.unit)} | ${h.met === null ? '' : h.met ? 'yes' : '**no**'} |`),
+    ...r.table.map((h) => `| ${h.name} | ${fmt(h.value, h.unit)}${h.unit === 'fraction' || h.unit === 'bytes' ? '' : ` ${h.unit}`} | ${h.spread ? `[${fmt(h.spread[0], h.unit)} – ${fmt(h.spread[1], h.unit)}]` : ''} | ${fmtGoal(h.goal, h.unit)} | ${h.met === null ? '' : h.met ? 'yes' : '**no**'} |`),
   ];
   const errs = Object.entries(r.errors);
   if (errs.length) lines.push('', '## Not measured', '', ...errs.map(([k, v]) => `- ${k}: ${v}`));

@@ -1,6 +1,6 @@
 // The results file's headline rows (value, spread, goal, met) and the markdown summary built from them.
 import assert from 'node:assert/strict';
-import { headlineOf, markdownOf, type BenchResults, type Figures } from '../../../bench/lib/results';
+import { HEADLINE_KEYS, headlineFiguresOf, headlineOf, markdownOf, type BenchResults, type Figures } from '../../../bench/lib/results';
 import { spreadOf } from '../../../bench/lib/stats';
 
 const figures = (): Figures => ({
@@ -43,16 +43,45 @@ describe('bench results: headline rows against the goals', () => {
   });
 });
 
+describe('bench results: the goal figures under flat keys (headline)', () => {
+  it('every key is there; a figure not measured is null with a reason, never 0', () => {
+    const h = headlineFiguresOf(figures());
+    assert.deepEqual(Object.keys(h).sort(), [...HEADLINE_KEYS].sort());
+    assert.equal(h['overhead.cpu_ratio_vs_bare'].value, 1.2);
+    assert.equal(h['overhead.cpu_ratio_vs_bare'].met, false);
+    assert.equal(h['dashboard.render_10k_ms'].met, true);
+    for (const k of ['fidelity.harness_ttft_err_ms_p99_8', 'skew.p99_ms_n16', 'scale.summary_1m_runs_ms', 'loadgen.send_lag_ms_p99_64'] as const) {
+      assert.equal(h[k].value, null, k);
+      assert.equal(h[k].met, null, k);
+      assert.ok(h[k].reason && h[k].reason.length > 10, k);
+    }
+    assert.equal(headlineFiguresOf(figures(), { value: 0.8 })['loadgen.send_lag_ms_p99_64'].value, 0.8);
+  });
+
+  it('relative goals are bounded by the floor measured in the same run: skew ≤ 1.5 × the bare fetch loop, harness TTFT share ≤ 0.5 ms', () => {
+    const f = figures();
+    f.skew = { runs_per_rep: 5, p99_ms: {}, p99_ms_n16: spreadOf([3, 3.2, 3.4]), bare_p99_ms: { '16': spreadOf([2, 2.2, 2.4]) } };
+    const h = headlineFiguresOf(f);
+    assert.ok(Math.abs(h['skew.p99_ms_n16'].goal!.value - 3.3) < 1e-9);
+    assert.equal(h['skew.p99_ms_n16'].met, true);
+    assert.equal(h['skew.p99_ms_n16'].beside?.value, 2.2);
+    f.skew.p99_ms_n16 = spreadOf([3.5]);
+    assert.equal(headlineFiguresOf(f)['skew.p99_ms_n16'].met, false);
+  });
+});
+
 describe('bench results: markdown summary', () => {
   const results: BenchResults = {
-    schema: 1, command: 'npm run bench', startedAt: '2026-11-28T18:00:00.000Z', finishedAt: '2026-11-28T18:04:00.000Z', durationS: 240, quick: false,
+    schema: 2, command: 'npm run bench', startedAt: '2026-11-28T18:00:00.000Z', finishedAt: '2026-11-28T18:04:00.000Z', durationS: 240, quick: false,
     machine: { cpuModel: 'AMD EPYC', cores: 2, memoryBytes: 24 * 2 ** 30, freeMemoryBytesAtStart: 1, node: 'v20.20.2', os: 'linux', hostname: 'h', loadAvgStart: [5.5, 6, 7], loadAvgEnd: [4, 5, 6] },
-    headline: headlineOf(figures()), figures: figures(), errors: { activation: 'code-server is not installed' }, notes: ['shared machine'],
+    headline: headlineFiguresOf(figures()), table: headlineOf(figures()), figures: figures(), errors: { activation: 'code-server is not installed' }, notes: ['shared machine'],
   };
   const md = markdownOf(results);
   const LINES = [
     '# Chimeraforge benchmarks — 2026-11-28',
-    '| overhead.cpu_ratio_vs_bare | 1.200 × | [1.100 – 1.300] | ≤ 1.150 | **no** |',
+    '| overhead.cpu_ratio_vs_bare | 1.200 × | [1.100 – 1.300] | ≤ 1.100 | **no** |',
+    '| `overhead.cpu_ratio_vs_bare` | 1.200 × |  | ≤ 1.100 | **no** |',
+    '| `loadgen.send_lag_ms_p99_64` | — (the capacity load generator (loadgen) is not part of this build: nothing to measure) |  |  |  |',
     '| dashboard.render_10k_ms | 120.0 ms | [100.0 – 140.0] | ≤ 250.0 | yes |',
     '| bundle_bytes.extension (shipped, minified) | 691,311 |  | ≤ 1,000,000 | yes |',
     '| throughput.max_tokens_per_s | — tok/s |  | ≥ 100,000 |  |',
