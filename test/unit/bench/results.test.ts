@@ -55,7 +55,6 @@ describe('bench results: the goal figures under flat keys (headline)', () => {
       assert.equal(h[k].met, null, k);
       assert.ok(h[k].reason && h[k].reason.length > 10, k);
     }
-    assert.equal(headlineFiguresOf(figures(), { value: 0.8 })['loadgen.send_lag_ms_p99_64'].value, 0.8);
   });
 
   it('relative goals are bounded by the floor measured in the same run: skew ≤ 1.5 × the bare fetch loop, harness TTFT share ≤ 0.5 ms', () => {
@@ -67,6 +66,19 @@ describe('bench results: the goal figures under flat keys (headline)', () => {
     assert.equal(h['skew.p99_ms_n16'].beside?.value, 2.2);
     f.skew.p99_ms_n16 = spreadOf([3.5]);
     assert.equal(headlineFiguresOf(f)['skew.p99_ms_n16'].met, false);
+  });
+
+  it('loadgen.send_lag_ms_p99_64 is the load generator beside the bare fetch loop at 64 in flight (≤ 1.5 × it)', () => {
+    const f = figures();
+    const s = (v: number) => spreadOf([v]);
+    f.loadgen = { seconds_per_rep: 1, send_lag_ms_p99_16: s(1), send_lag_ms_p99_64: s(0.8), send_lag_ms_p99_rate200: s(1), bare_send_lag_ms_p99_16: s(1), bare_send_lag_ms_p99_64: s(0.6), bare_send_lag_ms_p99_rate200: s(1), achieved_rps_rate200: s(200) };
+    const h = headlineFiguresOf(f)['loadgen.send_lag_ms_p99_64'];
+    assert.equal(h.value, 0.8);
+    assert.equal(h.beside?.value, 0.6);
+    assert.ok(Math.abs(h.goal!.value - 0.9) < 1e-9);
+    assert.equal(h.met, true);
+    f.loadgen.send_lag_ms_p99_64 = s(1);
+    assert.equal(headlineFiguresOf(f)['loadgen.send_lag_ms_p99_64'].met, false);
   });
 });
 
@@ -81,7 +93,7 @@ describe('bench results: markdown summary', () => {
     '# Chimeraforge benchmarks — 2026-11-28',
     '| overhead.cpu_ratio_vs_bare | 1.200 × | [1.100 – 1.300] | ≤ 1.100 | **no** |',
     '| `overhead.cpu_ratio_vs_bare` | 1.200 × |  | ≤ 1.100 | **no** |',
-    '| `loadgen.send_lag_ms_p99_64` | — (the capacity load generator (loadgen) is not part of this build: nothing to measure) |  |  |  |',
+    '| `loadgen.send_lag_ms_p99_64` | — (figure loadgen was not measured in this run (see errors)) | bare fetch loop, 64 in flight: — |  |  |',
     '| dashboard.render_10k_ms | 120.0 ms | [100.0 – 140.0] | ≤ 250.0 | yes |',
     '| bundle_bytes.extension (shipped, minified) | 691,311 |  | ≤ 1,000,000 | yes |',
     '| throughput.max_tokens_per_s | — tok/s |  | ≥ 100,000 |  |',
