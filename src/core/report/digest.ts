@@ -10,7 +10,10 @@ import { summaryOptionsOf, withKeptComparisons } from './recompute';
 
 export const MAX_LISTED_RUNS = 50;
 export const MAX_MULTI_AGENT_ROWS = 60;
-/** Slim runs kept for the figures; beyond this every k-th counted run is kept (k doubles as needed). */
+/**
+ * Slim runs kept for the figures, shared by the variants; beyond its share every k-th counted run of a
+ * variant is kept (k doubles as needed).
+ */
 export const MAX_SAMPLE_RUNS = 4000;
 
 export interface ExcludedRun { run: number; variant: string; status: RunStatus; reason: string }
@@ -55,12 +58,37 @@ function slimRun(r: RunRecord): RunRecord {
   };
 }
 
+/**
+ * Every k-th run of one variant, k doubling when the share is full. Per variant, because a run order
+ * that cycles through the variants (interleaved A/B) would alias with one stride over all runs: halving
+ * a sample of alternating runs keeps one variant only.
+ */
+class VariantSample {
+  readonly kept: { seq: number; run: RunRecord }[] = [];
+  private stride = 1;
+  private seen = 0;
+
+  constructor(private readonly cap: number) {}
+
+  offer(seq: number, r: RunRecord): void {
+    if (this.seen++ % this.stride !== 0) return;
+    this.kept.push({ seq, run: slimRun(r) });
+    if (this.kept.length >= this.cap) {
+      // Keep every other sampled run and sample half as often from now on: systematic, deterministic.
+      const half = this.kept.filter((_, i) => i % 2 === 0);
+      this.kept.length = 0;
+      this.kept.push(...half);
+      this.stride *= 2;
+    }
+  }
+}
+
 export class RunDigest {
   private readonly acc: SummaryAccumulator;
   private readonly facts: RunFacts = { recorded: 0, rewarm: 0, failedWarmups: 0, excluded: { total: 0, listed: [], byReason: [] }, multiAgent: { total: 0, listed: [] }, commandExits: {} };
   private readonly reasons = new Map<string, number>();
-  private sample: RunRecord[] = [];
-  private stride = 1;
+  private readonly samples = new Map<string, VariantSample>();
+  private readonly sampleShare: number;
   private countedSeen = 0;
   private firstReportOutput: OutputPick | null = null;
   private lastOutput: OutputPick | null = null;
@@ -71,6 +99,7 @@ export class RunDigest {
     const opts = summaryOptionsOf(meta);
     this.coldRuns = opts.coldRuns ?? 'exclude';
     this.acc = new SummaryAccumulator(opts);
+    this.sampleShare = Math.max(2, Math.floor(MAX_SAMPLE_RUNS / Math.max(1, opts.variants.length)));
   }
 
   add(r: RunRecord): void {
@@ -102,13 +131,14 @@ export class RunDigest {
   }
 
   private keepSample(r: RunRecord): void {
-    if (this.countedSeen++ % this.stride !== 0) return;
-    this.sample.push(slimRun(r));
-    if (this.sample.length >= MAX_SAMPLE_RUNS) {
-      // Keep every other sampled run and sample half as often from now on: systematic, deterministic.
-      this.sample = this.sample.filter((_, i) => i % 2 === 0);
-      this.stride *= 2;
-    }
+    let s = this.samples.get(r.variant);
+    if (!s) this.samples.set(r.variant, (s = new VariantSample(this.sampleShare)));
+    s.offer(this.countedSeen++, r);
+  }
+
+  /** The variants' samples in file order. */
+  private sampleOf(): RunRecord[] {
+    return [...this.samples.values()].flatMap((s) => s.kept).sort((a, b) => a.seq - b.seq).map((x) => x.run);
   }
 
   private noteOutput(r: RunRecord): void {
@@ -128,7 +158,7 @@ export class RunDigest {
   finish(): Digest {
     const summary = withKeptComparisons(this.acc.finish(), this.meta);
     this.facts.excluded.byReason = [...this.reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { summary, facts: this.facts, sample: this.sample, output: this.firstReportOutput ?? this.lastOutput };
+    return { summary, facts: this.facts, sample: this.sampleOf(), output: this.firstReportOutput ?? this.lastOutput };
   }
 }
 

@@ -60,4 +60,15 @@ describe('runs.jsonl streaming and the run digest', () => {
     assert.ok(d.sample.every((r) => r.calls.every((c) => c.client.chunkMs.length === 0)), 'per-chunk arrays dropped');
     assert.equal(d.summary.counts.counted, n, 'the summary still sees every run');
   });
+
+  it('the figure sample keeps every variant of an interleaved A/B TR, in file order (one stride over alternating runs would keep one)', () => {
+    const n = MAX_SAMPLE_RUNS * 3 + 17;
+    const runs = Array.from({ length: n }, (_, i) => makeRun({ run: i, variant: i % 2 ? 'b' : 'a', calls: [{ tps: 100 }] }));
+    const d = digestRuns(meta(), runs);
+    assert.ok(d.sample.length <= MAX_SAMPLE_RUNS, `${d.sample.length} sampled`);
+    const a = d.sample.filter((r) => r.variant === 'a').length;
+    const b = d.sample.filter((r) => r.variant === 'b').length;
+    assert.ok(a > MAX_SAMPLE_RUNS / 8 && Math.abs(a - b) <= 1, `a ${a}, b ${b}`);
+    assert.ok(d.sample.every((r, i) => i === 0 || r.run > d.sample[i - 1].run), 'file order');
+  });
 });
