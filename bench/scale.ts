@@ -24,6 +24,13 @@ export interface ScaleResult {
   summary_parsing_chunk_times_ms: Spread;
   /** One pass each, ms: splitting the lines alone; the report's reader (forEachRunSync, full parse). */
   split_lines_ms: number;
+  /**
+   * The bare reader's floor, ms: the same split plus one JSON.parse per line, nothing kept (median of the
+   * repetitions, each beside a summary repetition).
+   */
+  bare_parse_ms: Spread;
+  /** summary_1m_runs_ms ÷ bare_parse_ms per repetition: the summary's own share above parsing. */
+  summary_ratio_vs_bare_parse: Spread;
   report_reader_summary_ms: number;
   trs: number;
   meta_json_bytes: number;
@@ -68,14 +75,15 @@ export function writeRunsJsonl(file: string, template: RunRecord, count: number)
   return bytes;
 }
 
-/** One pass over the file split as forEachRun splits it, lines decoded but not parsed (ms). */
-async function linesOnly(file: string): Promise<number> {
+/** One pass over the file split as forEachRun splits it, lines decoded and (parse) JSON.parsed, nothing kept (ms). */
+async function linesOnly(file: string, parse = false): Promise<number> {
   const t0 = performance.now();
   let n = 0;
   let pending: Buffer[] = [];
   const take = (b: Buffer): void => {
     const line = b.toString('utf8');
-    n += line.length > 0 ? 1 : 0;
+    if (parse && line.length > 0) n += JSON.parse(line) ? 1 : 0;
+    else n += line.length > 0 ? 1 : 0;
   };
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let start = 0;
@@ -117,6 +125,7 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
     log(`scale: wrote ${o.runs} runs, ${(bytes / 1e6).toFixed(0)} MB`);
     const summary: number[] = [];
     const full: number[] = [];
+    const bare: number[] = [];
     for (let rep = 0; rep < o.reps; rep++) {
       // Alternate the order so that a warmer JIT or page cache does not favour one reading.
       for (const omit of rep % 2 === 0 ? [true, false] : [false, true]) {
@@ -124,7 +133,8 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
         if (r.count !== o.runs) throw new Error(`scale: summary saw ${r.count} runs, expected ${o.runs}`);
         (omit ? summary : full).push(r.ms);
       }
-      log(`scale rep ${rep + 1}: summary ${summary[rep].toFixed(0)} ms (parsing chunk times too: ${full[rep].toFixed(0)} ms)`);
+      bare.push(await linesOnly(file, true));
+      log(`scale rep ${rep + 1}: summary ${summary[rep].toFixed(0)} ms (parsing chunk times too: ${full[rep].toFixed(0)} ms; bare split + JSON.parse ${bare[rep].toFixed(0)} ms)`);
     }
     // Once each: where the time goes.
     const split = await linesOnly(file);
@@ -153,6 +163,8 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
       bytes_per_line: Math.round(bytes / o.runs),
       summary_1m_runs_ms: spreadOf(summary),
       split_lines_ms: split,
+      bare_parse_ms: spreadOf(bare),
+      summary_ratio_vs_bare_parse: spreadOf(summary.map((x, i) => x / bare[i])),
       summary_parsing_chunk_times_ms: spreadOf(full),
       report_reader_summary_ms: viaReport,
       trs: o.trs,
