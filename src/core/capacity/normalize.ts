@@ -11,6 +11,9 @@ export function capacityProblems(x: ExperimentFile, known: string[]): string[] {
   const out: string[] = [];
   if (x.kind !== 'capacity') {
     for (const k of ['load', 'slo', 'stop'] as const) if (x[k] !== undefined) out.push(`${k}: only kind "capacity" uses it (kind is "${x.kind}")`);
+    x.variants?.forEach((v, i) => {
+      if (v.server) out.push(`variants[${i}].server: managed servers are run by kind "capacity" only (kind is "${x.kind}")`);
+    });
     return out;
   }
   const load = x.load;

@@ -83,6 +83,14 @@ export interface CapacityRunRecord {
   /** The SLO and stop rules in force (so the summary is rebuilt from raw records alone). */
   slo: Slo | null;
   requests: CapacityRequest[];
+  /** The managed server this run's requests went to (command, environment, port, log path). */
+  server?: ServerRecord;
   /** Set on the run after which the sweep of this variant stopped early (not a failure). */
   stoppedAfter?: CapacityStopRecord;
 }
+
+// Managed servers (PRODUCT.md §11.4; started and stopped by ./server).
+/** As written: `port` defaults to the port of the endpoint the load goes to (which must be on this machine). */
+export interface ServerSpec { command?: string[]; env?: Record<string, string>; port?: number }
+/** What a run records about the server that served it. */
+export interface ServerRecord { command: string[]; env: Record<string, string>; port: number; url: string; pid: number; log: string; readyMs: number }

@@ -85,6 +85,7 @@ function variantsOf(x: ExperimentFile, model: string, maxTokens: number | null):
     options: withMaxTokens({ ...base, ...(v.options ?? {}) }, maxTokens),
     model: v.model ?? model,
     ...(v.agentOptions ? { agentOptions: v.agentOptions } : {}),
+    ...(v.server ? { server: v.server } : {}),
     source: 'declared' as const,
     ...callSettings(x, v),
   }));

@@ -1,6 +1,6 @@
 // The experiment as written (ExperimentFile, PRODUCT.md §2.0) and as run (NormalizedExperiment).
 import type { FormatSetting, OllamaOptions, OutputTextPolicy, PromptCacheMode, ThinkSetting } from '../types';
-import type { LoadSpec, NormalizedCapacity, Slo, StopSpec } from '../capacity/types';
+import type { LoadSpec, NormalizedCapacity, ServerSpec, Slo, StopSpec } from '../capacity/types';
 
 export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command' | 'capacity';
 export type RunOrder = 'interleaved' | 'sequential' | 'random';
@@ -22,7 +22,7 @@ export interface AdaptiveRepetitions { min: number; max: number; until: { metric
 /** Per-call request settings that a variant may override over the experiment's (PRODUCT.md §11.1). */
 export interface CallSettings { promptCache?: PromptCacheMode; think?: ThinkSetting; format?: FormatSetting }
 
-export interface VariantSpec extends CallSettings { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions> }
+export interface VariantSpec extends CallSettings { name: string; options?: OllamaOptions; model?: string; agentOptions?: Record<string, OllamaOptions>; server?: ServerSpec }
 
 /** The file as written: every field optional except title and kind. */
 export interface ExperimentFile extends CallSettings {
@@ -78,6 +78,8 @@ export interface NormalizedVariant {
   model: string;
   /** multi-agent: options per agent (agent options < variant agentOptions). */
   agentOptions?: Record<string, OllamaOptions>;
+  /** capacity: the managed server this variant runs on. */
+  server?: ServerSpec;
   /** command: the implementation this variant runs. */
   implementation?: string;
   /** Where the variant came from: declared in "variants", or expanded from "sweep". */

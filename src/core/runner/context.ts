@@ -171,8 +171,9 @@ export class RunContext {
    * The same run without live token progress and call events: a capacity run has hundreds of calls in
    * flight, whose per-call events would flood the views (it reports its own capacity-progress instead).
    */
-  quiet(): RunContext {
-    return new RunContext(this.x, this.planned, this.signal, this.clock, this.log, this.outputs, null, this.networkMs, this.fetchImpl);
+  quiet(endpoints?: Record<string, string>): RunContext {
+    const x = endpoints ? { ...this.x, endpoints: { ...this.x.endpoints, ...endpoints } } : this.x;
+    return new RunContext(x, this.planned, this.signal, this.clock, this.log, this.outputs, null, this.networkMs, this.fetchImpl);
   }
 
   dispose(): void {

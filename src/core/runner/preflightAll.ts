@@ -23,7 +23,8 @@ export function modelsByEndpoint(x: NormalizedExperiment): Map<string, Set<strin
     }
   } else {
     // capacity spreads its requests over load.endpoints: each must serve every variant's model.
-    for (const ep of x.capacity?.load.endpoints ?? [x.endpoint]) for (const v of x.variants) add(ep, v.model);
+    // Variants on a managed server are checked when their server has started, not here.
+    for (const ep of x.capacity?.load.endpoints ?? [x.endpoint]) for (const v of x.variants.filter((v) => !v.server)) add(ep, v.model);
   }
   return m;
 }

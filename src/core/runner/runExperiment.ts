@@ -84,6 +84,11 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? silentLogger;
   const emit: EventSink = opts.onEvent ?? (() => {});
+  if (x.variants.some((v) => v.server) && opts.trusted === false) {
+    throw new ChimeraError('E_UNTRUSTED', `"${x.title}" starts managed servers (variants[].server), which are refused in an untrusted workspace`, {
+      where: x.sourceFile ?? 'experiment', hint: 'trust the workspace (Workspaces: Manage Workspace Trust) to start servers; results stay browsable meanwhile',
+    });
+  }
   if (x.kind === 'command' && opts.trusted === false) {
     throw new ChimeraError('E_UNTRUSTED', `"${x.title}" runs workspace commands, which are refused in an untrusted workspace`, {
       where: x.sourceFile ?? 'experiment', hint: 'trust the workspace (Workspaces: Manage Workspace Trust) to run command experiments; results stay browsable meanwhile',
@@ -188,6 +193,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       }
     }
   } finally {
+    await execute.dispose?.();
     batcher.dispose();
     gpu?.stop();
   }

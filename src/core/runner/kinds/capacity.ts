@@ -13,6 +13,8 @@ import { cellStats, type CellStats } from '../../capacity/cell';
 import { levelSummary, stopAfter } from '../../capacity/summary';
 import type { CapacityRequest, CapacityRunRecord } from '../../capacity/types';
 import { quantileSorted } from '../../stats/describe';
+import { ManagedServer, serverPort } from '../../capacity/server';
+import { errorMessage, isChimeraError } from '../../errors';
 
 interface UnitResult { endpoint: string; status: CallRecord['status']; error?: string; errorCode?: string; calls: CallRecord[] }
 
@@ -67,14 +69,43 @@ function progressReporter(ctx: RunContext, level: number): { done: (u: Scheduled
 export function makeCapacityKind(reportsDir: string): KindExecutor {
   const cells = new Map<string, CellStats[]>();
   const stopped = new Map<string, string>();
+  // The managed server of the variant being run (its runs are contiguous in the plan); stopped at the
+  // variant change and in dispose (the runner's finally: end, cancel, crash).
+  let current: { variant: string; server: ManagedServer } | null = null;
+  const startFailures = new Map<string, unknown>();
+  const serverFor = async (ctx: RunContext, v: NormalizedVariant): Promise<ManagedServer | null> => {
+    if (current && current.variant !== v.name) {
+      await current.server.stop();
+      current = null;
+    }
+    if (!v.server) return null;
+    // A server that did not start fails the variant's later runs at once (not one start timeout each).
+    const failed = startFailures.get(v.name);
+    if (failed) throw failed;
+    const port = serverPort(v.name, v.server, ctx.x.endpoints[ctx.x.capacity!.load.endpoints[0]]);
+    try {
+      current ??= { variant: v.name, server: await ManagedServer.start(v.name, { ...v.server, port }, ctx.outputs.outputDir('servers'), ctx.clock, ctx.signal) };
+    } catch (e) {
+      if (!ctx.signal.aborted) startFailures.set(v.name, e);
+      throw e;
+    }
+    return current.server;
+  };
   const exec: KindExecutor = async (ctx): Promise<RunOutcome> => {
     const x = ctx.x;
     const cap = x.capacity!;
     const p = ctx.planned;
     const level = p.level!;
     const v = variantOf(ctx);
-    const quiet = ctx.quiet();
     const t0 = ctx.clock.now();
+    let server: ManagedServer | null;
+    try {
+      server = await serverFor(ctx, v);
+    } catch (e) {
+      return { status: ctx.signal.aborted ? 'cancelled' : 'failed', error: errorMessage(e), errorCode: isChimeraError(e) ? e.code : 'E_INTERNAL', valid: false, wallMs: ctx.clock.now() - t0, calls: [] };
+    }
+    // On a managed server every request goes to it, whatever endpoint the load names.
+    const quiet = ctx.quiet(server ? Object.fromEntries(cap.load.endpoints.map((e) => [e, server.record.url])) : undefined);
     // Each level and repetition draws its own arrivals, reproducibly from the declared seed.
     const seed = cap.load.mode === 'rate' ? (cap.load.seed + p.index * 7919) >>> 0 : null;
     const live = progressReporter(ctx, level);
@@ -86,6 +117,7 @@ export function makeCapacityKind(reportsDir: string): KindExecutor {
     const record: CapacityRunRecord = {
       mode: cap.load.mode, level, arrival: cap.load.arrival, seed, warmupMs: cap.load.warmupS * 1000, durationMs: cap.load.durationS * 1000, slo: cap.slo,
       requests: units.map(requestOf),
+      ...(server ? { server: server.record } : {}),
     };
     const wallMs = ctx.clock.now() - t0;
     if (ctx.signal.aborted) return { status: 'cancelled', error: 'cancelled during the load', valid: false, wallMs, calls: [], capacity: record };
@@ -112,5 +144,9 @@ export function makeCapacityKind(reportsDir: string): KindExecutor {
     return { status: 'ok', valid: true, wallMs, calls: [], capacity: record };
   };
   exec.skip = (p) => stopped.get(p.variant) ?? null;
+  exec.dispose = async () => {
+    await current?.server.stop();
+    current = null;
+  };
   return exec;
 }

@@ -25,4 +25,6 @@ export interface RunOutcome {
 export type KindExecutor = ((ctx: RunContext) => Promise<RunOutcome>) & {
   /** Why a planned run is not run at all (capacity: the sweep of its variant stopped early), or null. */
   skip?: (p: PlannedRun) => string | null;
+  /** Called once after the last run, also on cancel or a crash (capacity: stops its managed server). */
+  dispose?: () => Promise<void>;
 };

@@ -1,0 +1,132 @@
+// Managed servers: the capacity kind starts the embedded engine per variant with its environment
+// (OLLAMA_NUM_PARALLEL), runs the variant, stops it — and never leaves it running, whether the run
+// ends, is cancelled, or the harness is killed with SIGKILL (the watchdog stops the server's group).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeExperiment } from '../../../src/core/experiment/normalize';
+import type { ExperimentFile } from '../../../src/core/experiment/types';
+import { runExperiment } from '../../../src/core/runner/runExperiment';
+import { readMeta, readRunsSync } from '../../../src/core/store/read';
+import type { CapacitySummary } from '../../../src/core/capacity/summary';
+import { serverPort } from '../../../src/core/capacity/server';
+import { isChimeraError } from '../../../src/core/errors';
+import { closedPortUrl, makeWorkspace } from '../../helpers/workspace';
+import { CLI, requireBuiltCli } from '../../helpers/cli';
+
+const ENGINE = ['chimeraforge-engine', '--mode', 'paced', '--paced-ttft-ms', '50', '--paced-tps', '200', '--paced-tokens', '10'];
+
+async function freePort(): Promise<number> {
+  return Number(new URL(await closedPortUrl()).port);
+}
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/api/version`, { signal: AbortSignal.timeout(500) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes (pid, argv) whose command line contains `needle`, from `ps` (never this test's own ps). */
+function processes(needle: string): string[] {
+  const out = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((l) => l.includes(needle) && !l.includes('ps -eo'));
+}
+
+async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return cond();
+}
+
+// `closed`: the declared endpoint, a port bound and closed by the test: nothing listens there, so a request
+// that is not redirected to the managed server fails.
+function experiment(ports: number[], durationS: number, closed: string): ExperimentFile {
+  return {
+    title: 'managed servers', kind: 'capacity', model: 'tiny:latest', endpoints: { default: closed }, prompts: ['hi'], repetitions: 1,
+    load: { mode: 'concurrency', levels: [1, 2, 8], durationS, warmupS: 0.3 },
+    variants: [
+      { name: 'np1', server: { command: ENGINE, env: { OLLAMA_NUM_PARALLEL: '1' }, port: ports[0] } },
+      { name: 'np4', server: { command: ENGINE, env: { OLLAMA_NUM_PARALLEL: '4' }, port: ports[1] } },
+    ].slice(0, ports.length),
+  };
+}
+
+describe('capacity: managed servers', function () {
+  this.timeout(120_000);
+  before(requireBuiltCli);
+
+  it('two OLLAMA_NUM_PARALLEL values give different knees; each server is stopped after its variant, its log and env kept', async () => {
+    const ports = [await freePort(), await freePort()];
+    const ws = makeWorkspace(false);
+    // np4's server has no port: it takes the port of the load's endpoint (free, bound and closed by the test).
+    const x = experiment(ports, 2, `http://127.0.0.1:${ports[1]}`);
+    delete x.variants![1].server!.port;
+    const r = await runExperiment(normalizeExperiment(x), { reportsDir: ws.reportsDir, gpuSampling: false });
+    assert.equal(r.status, 'complete');
+    const cap = readMeta(r.trDir).summary.capacity as CapacitySummary;
+    const [np1, np4] = cap.variants;
+    // One slot: saturated from level 1 (only the client's turnaround is gained at 2), flat from 2 to 8.
+    assert.ok(np1.knee !== null && np1.knee <= 2, `np1 knee ${np1.knee} (${np1.knee_reason})`);
+    // Four slots: output grows at every step up to 8 in flight (×2, then up to ×4 − turnaround): no knee in range.
+    assert.equal(np4.knee, null, `np4 knee ${np4.knee}`);
+    const out8 = (v: typeof np1) => v.levels.find((l) => l.level === 8)!.output_tps.mean;
+    assert.ok(out8(np4) > 3 * out8(np1), `output at 8: np4 ${out8(np4)} vs np1 ${out8(np1)}`);
+    const runs = readRunsSync(r.trDir).runs;
+    const rec = runs.find((x) => x.variant === 'np4')!.capacity!.server!;
+    assert.deepEqual(rec.env, { OLLAMA_HOST: `127.0.0.1:${ports[1]}`, OLLAMA_NUM_PARALLEL: '4' });
+    assert.ok(existsSync(rec.log));
+    assert.match(readFileSync(rec.log, 'utf8'), /parallel 4.*OLLAMA_NUM_PARALLEL=4/, 'the engine reports the environment it honoured');
+    for (const p of ports) assert.equal(await answers(p), false, `server on ${p} stopped`);
+  });
+
+  it('a server without a port on a remote endpoint: the variant fails with E_BAD_INPUT naming the endpoint', () => {
+    assert.equal(serverPort('np4', {}, 'http://127.0.0.1:4321'), 4321);
+    assert.throws(() => serverPort('np4', {}, 'http://gpu-box:11434'), (e: unknown) => isChimeraError(e) && e.code === 'E_BAD_INPUT' && /gpu-box:11434/.test(e.message));
+  });
+
+  it('untrusted workspace: refused before anything starts', async () => {
+    const ws = makeWorkspace(false);
+    await assert.rejects(runExperiment(normalizeExperiment(experiment([await freePort()], 1, await closedPortUrl())), { reportsDir: ws.reportsDir, trusted: false, gpuSampling: false }), /E_UNTRUSTED|untrusted/);
+  });
+
+  it('cancel mid-run: the server is stopped', async () => {
+    const port = await freePort();
+    const ws = makeWorkspace(false);
+    const ac = new AbortController();
+    const running = runExperiment(normalizeExperiment(experiment([port], 30, await closedPortUrl())), { reportsDir: ws.reportsDir, signal: ac.signal, gpuSampling: false });
+    assert.ok(await until(() => answers(port), 30_000), 'server started');
+    ac.abort();
+    const r = await running;
+    assert.equal(r.status, 'cancelled');
+    assert.equal(await answers(port), false);
+  });
+
+  it('kill -9 of the harness: the watchdog stops the server, and no server or watchdog process remains (ps)', async () => {
+    const port = await freePort();
+    const ws = makeWorkspace(false);
+    const file = join(ws.dir, 'cap.experiment.json');
+    writeFileSync(file, JSON.stringify(experiment([port], 60, await closedPortUrl())));
+    const harness = spawn(process.execPath, [CLI, 'run', file, '--reports-dir', ws.reportsDir, '--no-gpu-sampling'], { cwd: ws.dir, stdio: 'ignore' });
+    try {
+      assert.ok(await until(() => answers(port), 30_000), 'server started');
+      const servers = processes(`--port ${port}`);
+      assert.equal(servers.length, 1, `one server process: ${servers.join(' | ')}`);
+      const serverPid = servers[0].trim().split(/\s+/)[0];
+      // The watchdog's argv ends with the server's pid (its process group).
+      const watchdogs = () => processes('process.stdin.on').filter((l) => l.trim().endsWith(` ${serverPid}`));
+      assert.equal(watchdogs().length, 1, 'a watchdog is running beside the server');
+      harness.kill('SIGKILL');
+      assert.ok(await until(async () => !(await answers(port)), 10_000), 'server gone within 10 s of the harness being killed');
+      assert.ok(await until(async () => processes(`--port ${port}`).length === 0 && watchdogs().length === 0, 10_000),
+        `no process left: ${[...processes(`--port ${port}`), ...watchdogs()].join(' | ')}`);
+    } finally {
+      harness.kill('SIGKILL');
+    }
+  });
+});
