@@ -12,7 +12,10 @@ export type Percentiles = Record<CapacityPercentile, number>;
 export interface CellStats {
   requests: number;
   errors: number;
+  /** Counted requests that did not end ok, by error code (E_BUSY, E_TIMEOUT, …; "unknown" when none was recorded). */
+  errors_by_code: Record<string, number>;
   retries: number;
+  retried_requests: number;
   error_rate_pct: number | null;
   throughput_rps: number;
   output_tps: number;
@@ -50,6 +53,16 @@ export function meetsSloRequest(r: CapacityRequest, slo: Slo): boolean {
   return true;
 }
 
+/** Retries of a call: attempts after its first (the runner records the count on the call it kept). */
+const callRetries = (c: CallRecord): number => c.retries ?? 0;
+const requestRetries = (r: CapacityRequest): number => r.calls.reduce((t, c) => t + callRetries(c), 0);
+
+/** Adds `b`'s counts into `into` (per error code). */
+export function addCounts(into: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  for (const [k, n] of Object.entries(b)) into[k] = (into[k] ?? 0) + n;
+  return into;
+}
+
 const evalTokens = (r: CapacityRequest): number => okCalls(r).reduce((s, c) => s + (c.server?.eval_count ?? 0), 0);
 
 export function cellStats(rec: CapacityRunRecord): CellStats {
@@ -60,13 +73,16 @@ export function cellStats(rec: CapacityRunRecord): CellStats {
   // Throughput counts completions inside the measured window, whenever the request started: the steady
   // rate the server delivered, unbiased by the drain after the window and by a growing queue.
   const doneInWindow = rec.requests.filter((r) => r.status === 'ok' && r.endMs >= from && r.endMs < to);
-  const errors = counted.filter((r) => r.status !== 'ok').length;
+  const failed = counted.filter((r) => r.status !== 'ok');
+  const errors = failed.length;
   const lags = counted.map((r) => r.sendLagMs).sort((a, b) => a - b);
   const latency = Object.fromEntries(CAPACITY_LATENCY_METRICS.map((m) => [m, percentiles(counted.flatMap((r) => requestValues(r, m)).filter((v): v is number => v !== null))])) as CellStats['latency'];
   return {
     requests: counted.length,
     errors,
-    retries: counted.reduce((s, r) => s + r.calls.reduce((t, c) => t + (c.retries ?? 0), 0), 0),
+    errors_by_code: failed.reduce<Record<string, number>>((m, r) => addCounts(m, { [r.errorCode ?? (r.status === 'cancelled' ? 'cancelled' : 'unknown')]: 1 }), {}),
+    retries: counted.reduce((s, r) => s + requestRetries(r), 0),
+    retried_requests: counted.filter((r) => requestRetries(r) > 0).length,
     error_rate_pct: counted.length > 0 ? (errors / counted.length) * 100 : null,
     throughput_rps: doneInWindow.length / seconds,
     output_tps: doneInWindow.reduce((s, r) => s + evalTokens(r), 0) / seconds,

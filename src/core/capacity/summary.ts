@@ -2,7 +2,7 @@
 // repetitions as mean with a 95% CI; whether the level meets the SLO; per variant the highest level that
 // meets it, the knee, and where the sweep stopped early. Built from raw records alone.
 import { describe } from '../stats/describe';
-import { cellStats, type CellStats } from './cell';
+import { addCounts, cellStats, type CellStats } from './cell';
 import { CAPACITY_LATENCY_METRICS, CAPACITY_PERCENTILES, SLO_METRICS, type CapacityLatencyMetric, type CapacityPercentile, type CapacityRunRecord, type CapacityStopRecord, type LoadMode, type Slo } from './types';
 
 /** A value over repetitions: mean and its 95% CI (null below 2 repetitions). */
@@ -13,7 +13,9 @@ export interface CapacityLevelSummary {
   repetitions: number;
   requests: number;
   errors: number;
+  errors_by_code: Record<string, number>;
   retries: number;
+  retried_requests: number;
   error_rate_pct: Estimate | null;
   throughput_rps: Estimate;
   output_tps: Estimate;
@@ -77,7 +79,9 @@ export function levelSummary(level: number, cells: CellStats[], slo: Slo | null)
     repetitions: cells.length,
     requests: cells.reduce((s, c) => s + c.requests, 0),
     errors: cells.reduce((s, c) => s + c.errors, 0),
+    errors_by_code: cells.reduce<Record<string, number>>((m, c) => addCounts(m, c.errors_by_code), {}),
     retries: cells.reduce((s, c) => s + c.retries, 0),
+    retried_requests: cells.reduce((s, c) => s + c.retried_requests, 0),
     error_rate_pct: estimate(nonNull(cells.map((c) => c.error_rate_pct))),
     throughput_rps: estimate(cells.map((c) => c.throughput_rps))!,
     output_tps: estimate(cells.map((c) => c.output_tps))!,

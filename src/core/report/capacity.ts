@@ -34,9 +34,16 @@ export function capacityVerdicts(c: CapacitySummary): string[] {
   return c.variants.map((v) => capacityVerdict(v, c));
 }
 
+/** "3 (E_BUSY 2, E_TIMEOUT 1); 5 retries in 4 requests" — errors by code, then the retries (definitions: capacity_errors, capacity_retries). */
+function errorsCell(l: CapacityLevelSummary): string {
+  const codes = Object.entries(l.errors_by_code ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+  const retries = l.retries ? `; ${l.retries} retries in ${l.retried_requests ?? '?'} requests` : '';
+  return escapeInline(`${l.errors}${codes ? ` (${codes})` : ''}${retries}`);
+}
+
 function levelRow(l: CapacityLevelSummary): string[] {
   return [
-    fmtNum(l.level), String(l.requests), `${l.errors}${l.retries ? ` (${l.retries} retries)` : ''}`,
+    fmtNum(l.level), String(l.requests), errorsCell(l),
     est(l.throughput_rps), est(l.output_tps), est(l.ttft_ms?.p50), est(l.ttft_ms?.p95), est(l.ttft_ms?.p99), est(l.tpot_ms?.p95), est(l.e2e_ms?.p95),
     est(l.queue_ms?.p95), est(l.server_residual_ms?.p95), est(l.goodput_pct), l.send_lag_ms ? fmtNum(l.send_lag_ms.p99.mean) : '–', String(l.in_flight_max),
     l.meets_slo === null ? '–' : l.meets_slo ? 'yes' : `no: ${escapeInline(l.slo_broken?.join('; ') ?? '')}`,

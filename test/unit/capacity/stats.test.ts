@@ -54,7 +54,7 @@ describe('capacity statistics', () => {
 
   it('levels: CI across repetitions, SLO verdict, knee (output_tps +<10% while p95 TTFT grows), stop rules', () => {
     const cellAt = (tps: number, ttftP95: number) => ({
-      requests: 10, errors: 0, retries: 0, error_rate_pct: 0, throughput_rps: tps / 10, output_tps: tps, achieved_rps: 1, goodput_pct: 100, goodput_rps: 1, in_flight_max: 1, send_lag_ms: null,
+      requests: 10, errors: 0, errors_by_code: {}, retries: 0, retried_requests: 0, error_rate_pct: 0, throughput_rps: tps / 10, output_tps: tps, achieved_rps: 1, goodput_pct: 100, goodput_rps: 1, in_flight_max: 1, send_lag_ms: null,
       latency: { ttft_ms: { p50: ttftP95, p90: ttftP95, p95: ttftP95, p99: ttftP95 }, tpot_ms: null, e2e_ms: null, queue_ms: null, server_residual_ms: null },
     });
     const slo = { ttft_ms: { p95: 300 } };
