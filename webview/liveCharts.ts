@@ -1,7 +1,7 @@
 // Chart.js configurations of the live view, built from the live state: decode rate per call over
-// time, TTFT per call over time, the multi-agent timeline of the latest runs, and the CI narrowing of
-// adaptive repetitions.
-import { seriesOf, seriesOrder, type LivePoint, type LiveState } from '../src/shared/liveState';
+// time, TTFT per call over time, the multi-agent timeline of the latest runs, the CI narrowing of
+// adaptive repetitions, and a capacity sweep's levels so far.
+import { seriesOf, seriesOrder, type LiveCapacityRun, type LivePoint, type LiveState } from '../src/shared/liveState';
 
 type Obj = Record<string, unknown>;
 export const TIMELINE_RUNS = 8;
@@ -90,6 +90,39 @@ export function adaptiveConfig(s: LiveState): Obj | null {
     options: {
       scales: axes('repetitions per variant', `95% CI half-width of ${a.metric} (% of mean)`, { ticks: { precision: 0 } }),
       plugins: titled('Adaptive repetitions: CI narrowing', `${a.decision === 'stop' ? 'Stopped' : 'Running'}: ${a.reason}`),
+    },
+  };
+}
+
+/**
+ * capacity: each run's latest progress by level — achieved start rate (left axis, solid) and p95 TTFT
+ * so far (right axis, dashed), one colour per variant; null before the first capacity-progress event.
+ */
+export function capacityLiveConfig(s: LiveState): Obj | null {
+  const c = s.capacity;
+  if (!c || c.runs.length === 0) return null;
+  const order = seriesOrder(s);
+  const variants = [...new Set(c.runs.map((r) => r.variant))];
+  const unit = c.mode === 'rate' ? 'arrivals asked (requests/s)' : 'requests kept in flight';
+  const points = (v: string, y: (r: LiveCapacityRun) => number | null): { x: number; y: number }[] =>
+    c.runs.filter((r) => r.variant === v && !r.warmup && y(r) !== null).map((r) => ({ x: r.level, y: y(r)! })).sort((a, b) => a.x - b.x);
+  return {
+    type: 'scatter',
+    data: {
+      datasets: variants.flatMap((v) => {
+        const colorIndex = Math.max(0, order.indexOf(v));
+        return [
+          { label: `${v}: achieved req/s`, data: points(v, (r) => r.achievedRps), colorIndex, yAxisID: 'y', showLine: true, borderWidth: 2, pointRadius: 4 },
+          { label: `${v}: p95 TTFT so far (ms)`, data: points(v, (r) => r.ttftP95Ms), colorIndex, yAxisID: 'y1', showLine: true, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 3, pointStyle: 'rect' },
+        ];
+      }),
+    },
+    options: {
+      scales: {
+        ...axes(`load level: ${unit}`, 'achieved start rate (requests/s)', { ticks: { precision: 0 } }),
+        y1: { position: 'right', beginAtZero: true, title: { display: true, text: 'p95 TTFT so far (ms, client)', font: { weight: 'bold' } }, grid: { drawOnChartArea: false } },
+      },
+      plugins: titled('Capacity sweep so far', 'Each run (level × repetition) after its warm-up: requests started ÷ seconds measured, and p95 TTFT of the requests ended so far'),
     },
   };
 }

@@ -1,11 +1,11 @@
 // The live view: progress, decode rate and TTFT per call as they stream, the multi-agent timeline,
 // the latest runs, and the summary once the experiment finishes. Built once, then updated per batch.
-import type { LiveState } from '../src/shared/liveState';
+import type { LiveCapacityRun, LiveState } from '../src/shared/liveState';
 import type { RenderedFigure } from '../src/shared/protocol';
 import { createChart, renderedFigure, themeConfig, type ManagedChart } from './charts';
 import { clear, h, table } from './dom';
 import { duration, num } from './format';
-import { adaptiveConfig, timelineConfig, tokensConfig, ttftConfig } from './liveCharts';
+import { adaptiveConfig, capacityLiveConfig, timelineConfig, tokensConfig, ttftConfig } from './liveCharts';
 import { summaryTable } from './summaryTable';
 import type { Theme } from './theme';
 
@@ -38,8 +38,14 @@ export class LiveView {
     this.state = s;
     this.renderHeader(s);
     this.renderProgress(s);
-    this.upsertChart('live-tokens', tokensConfig(s), 340);
-    this.upsertChart('live-ttft', ttftConfig(s), 340);
+    // A capacity run sends no per-call events (hundreds in flight): its own chart replaces the per-call ones.
+    if (s.kind === 'capacity') {
+      const cap = capacityLiveConfig(s);
+      if (cap) this.upsertChart('live-capacity', cap, 360);
+    } else {
+      this.upsertChart('live-tokens', tokensConfig(s), 340);
+      this.upsertChart('live-ttft', ttftConfig(s), 340);
+    }
     const ci = adaptiveConfig(s);
     if (ci) this.upsertChart('live-adaptive', ci, 300);
     const tl = timelineConfig(s);
@@ -101,6 +107,7 @@ export class LiveView {
         h('span', {}, s.status === 'running' ? `ETA ${duration(s.etaMs)}` : `elapsed ${duration(s.lastAtMs)}`),
         h('span', { class: 'muted' }, cur)),
       h('progress', { max: Math.max(1, s.planned), value: s.done, 'aria-label': 'runs done' }),
+      ...(s.capacity?.current ? [capacityNow(s.capacity.current, s.capacity.mode)] : []),
     );
   }
 
@@ -116,4 +123,17 @@ export class LiveView {
     this.runs.replaceChildren(h('h2', {}, `Latest runs (${s.done} finished)`),
       rows.length ? table(['run', 'variant', 'type', 'status', 'wall', 'overlap eff. / speedup', 'error'], rows) : h('p', { class: 'muted' }, 'No run has finished yet.'));
   }
+}
+
+/** The level running now: what the load generator holds and has achieved so far (capacity-progress). */
+function capacityNow(c: LiveCapacityRun, mode: string): HTMLElement {
+  const level = mode === 'rate' ? `${num(c.level)} req/s asked` : `${num(c.level)} in flight asked`;
+  const stat = (field: string, value: string, label: string): HTMLElement =>
+    h('div', { class: 'stat', 'data-field': field }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+  return h('div', { class: 'stats', 'data-section': 'capacity-now' },
+    stat('level', level, `${c.variant} · level · repetition ${c.repetition}${c.warmup ? ' · warm-up' : ''}`),
+    stat('in-flight', String(c.inFlight), 'in flight now'),
+    stat('achieved', c.achievedRps === null ? '—' : num(c.achievedRps, 'req/s'), 'rate achieved (started after warm-up ÷ s)'),
+    stat('ttft-p95', c.ttftP95Ms === null ? '—' : num(c.ttftP95Ms, 'ms'), 'p95 TTFT so far'),
+    stat('completed', `${c.completed} / ${c.started}`, `ended / started (${duration(c.elapsedMs)})`));
 }

@@ -1,6 +1,6 @@
 // A finished (or running, or imported) TR from disk: validity counts, the per-variant summary with
 // 95% CIs, comparisons and verdicts, the report's figures, and samples of generated text (as text).
-import type { RenderedFigure, RenderedOutput, TrViewData } from '../src/shared/protocol';
+import type { CapacityViewData, RenderedFigure, RenderedOutput, TrViewData } from '../src/shared/protocol';
 import { clear, h, table } from './dom';
 import { drawFigure, type DrawnFigure } from './figures';
 import { callTail, duration, interval, num, when } from './format';
@@ -16,8 +16,10 @@ export class TrView {
 
   constructor(root: HTMLElement, private readonly tr: TrViewData, theme: Theme) {
     clear(root);
-    this.summaryRows = tr.variants.length;
-    root.append(this.header(), this.validity(), this.variantTable());
+    this.summaryRows = tr.capacity ? tr.capacity.rows.length : tr.variants.length;
+    root.append(this.header(), this.validity());
+    // capacity: a variant's runs hold different load levels, so the per-level table replaces the pooled one.
+    root.append(tr.capacity ? this.capacity(tr.capacity) : this.variantTable());
     const settings = tr.callSettings ? this.callSettings(tr.callSettings) : null;
     if (settings) root.append(settings);
     this.callSettingsRows = settings?.querySelectorAll('tbody tr').length ?? 0;
@@ -85,6 +87,16 @@ export class TrView {
     return h('section', { class: 'card wide', 'data-section': 'call-settings' }, h('h2', {}, 'Prompt cache, thinking and structured output'),
       table(['variant', 'prompt cache', 'think', 'format', 'cached prompt tokens (mean)', 'thinking calls', 'TTFT any token (mean ms)', 'TTFT answer (mean ms)', 'JSON valid'], rows),
       h('dl', { class: 'definitions' }, ...d.definitions.flatMap((x) => [h('dt', {}, x.name), h('dd', {}, x.text)])));
+  }
+
+  private capacity(c: CapacityViewData): HTMLElement {
+    const rows = c.rows.map((r) => [
+      h('strong', {}, r.variant) as Node, num(r.level), String(r.requests), r.retries ? `${r.errors} (${r.retries} retries)` : String(r.errors),
+      num(r.throughputRps), num(r.outputTps), num(r.ttftP95Ms), num(r.goodputPct, '%'), r.meetsSlo === null ? '—' : r.meetsSlo ? 'yes' : 'no',
+    ]);
+    return h('section', { class: 'card wide', 'data-section': 'capacity' }, h('h2', {}, 'Capacity (level means over repetitions)'),
+      h('ul', {}, ...c.verdicts.map((v) => h('li', { 'data-field': 'capacity-verdict' }, v))),
+      table(['variant', `level (${c.unit})`, 'requests', 'errors', 'req/s', 'output tok/s', 'TTFT p95 (ms)', 'goodput', 'meets SLO'], rows));
   }
 
   private multiAgent(): HTMLElement {

@@ -38,6 +38,28 @@ export interface LiveAdaptive {
   reason: string;
 }
 
+/** capacity: one run (variant × level × repetition) as its latest progress left it. */
+export interface LiveCapacityRun {
+  run: number;
+  variant: string;
+  level: number;
+  repetition: number;
+  warmup: boolean;
+  elapsedMs: number;
+  inFlight: number;
+  started: number;
+  completed: number;
+  achievedRps: number | null;
+  ttftP95Ms: number | null;
+}
+
+/** capacity: the sweep so far. `runs` keeps each run's latest progress (bounded by LIVE_WINDOW_RUNS). */
+export interface LiveCapacity {
+  mode: string;
+  current: LiveCapacityRun | null;
+  runs: LiveCapacityRun[];
+}
+
 export interface LiveState {
   trId: string | null;
   trDir: string | null;
@@ -62,6 +84,8 @@ export interface LiveState {
   summary: Summary | null;
   /** Adaptive repetitions: the CI narrowing check by check; null for a fixed repetition count. */
   adaptive: LiveAdaptive | null;
+  /** capacity: the level running now and each run's latest progress; null for other kinds. */
+  capacity: LiveCapacity | null;
   /** Host time of the latest event applied (ms since the experiment started). */
   lastAtMs: number;
 }
@@ -69,7 +93,7 @@ export interface LiveState {
 export function emptyLiveState(): LiveState {
   return {
     trId: null, trDir: null, title: '', kind: '', variants: [], agents: [], status: 'waiting', planned: 0, done: 0, etaMs: null,
-    current: null, tokens: {}, ttft: {}, streams: {}, runs: [], counts: null, summary: null, adaptive: null, lastAtMs: 0,
+    current: null, tokens: {}, ttft: {}, streams: {}, runs: [], counts: null, summary: null, adaptive: null, capacity: null, lastAtMs: 0,
   };
 }
 
@@ -184,6 +208,7 @@ export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
       s.planned = e.planned;
       s.etaMs = e.etaMs;
       if (s.current?.run === e.run) s.current = null;
+      if (s.capacity?.current?.run === e.run) s.capacity.current = null;
       forgetRun(s, e.run);
       break;
     case 'adaptive-check': {
@@ -194,8 +219,22 @@ export function applyLiveEvent(s: LiveState, le: LiveEvent): LiveState {
       s.planned = e.planned;
       break;
     }
+    case 'capacity-progress': {
+      const c = (s.capacity ??= { mode: e.mode, current: null, runs: [] });
+      const run: LiveCapacityRun = {
+        run: e.run, variant: e.variant, level: e.level, repetition: e.repetition, warmup: e.warmup, elapsedMs: e.elapsedMs,
+        inFlight: e.inFlight, started: e.started, completed: e.completed, achievedRps: e.achievedRps, ttftP95Ms: e.ttftP95Ms,
+      };
+      c.current = run;
+      const at = c.runs.findIndex((r) => r.run === e.run);
+      if (at >= 0) c.runs[at] = run;
+      else c.runs.push(run);
+      if (c.runs.length > LIVE_WINDOW_RUNS) c.runs.splice(0, c.runs.length - LIVE_WINDOW_RUNS);
+      break;
+    }
     case 'experiment-finished':
       s.status = e.status;
+      if (s.capacity) s.capacity.current = null;
       s.counts = e.counts;
       s.summary = e.summary;
       s.current = null;

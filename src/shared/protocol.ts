@@ -80,6 +80,17 @@ export interface VariantRow {
 
 export interface OutputSample { run: number; variant: string; agent?: string; stage: string; file: string; text: string; truncated: boolean }
 
+/** capacity: the verdict per variant in words and one row per variant × level (level means; summary.capacity). */
+export interface CapacityViewData {
+  /** What a level is: "concurrent requests" or "requests/s". */
+  unit: string;
+  verdicts: string[];
+  rows: {
+    variant: string; level: number; requests: number; errors: number; retries: number;
+    throughputRps: number; outputTps: number; ttftP95Ms: number | null; goodputPct: number | null; meetsSlo: boolean | null;
+  }[];
+}
+
 export interface TrViewData {
   trId: string;
   title: string;
@@ -95,6 +106,8 @@ export interface TrViewData {
   /** Multi-agent contention in words (flagged of decided runs, undecided runs counted apart); null for other kinds. */
   contention: string | null;
   comparisons: { a: string; b: string; metric: string; diff: number; ci95: [number, number] | null; verdict: string }[];
+  /** capacity: verdicts and levels; null for other kinds. */
+  capacity: CapacityViewData | null;
   figures: FigurePayload[];
   outputs: OutputSample[];
   notes: string[];

@@ -29,7 +29,8 @@ export interface ScheduledUnit<T> {
   result: T;
 }
 
-export interface LoadState { elapsedMs: number; inFlight: number; started: number; completed: number; warmup: boolean }
+/** `countedStarted`: units started after the warm-up (achieved_rps's numerator so far). */
+export interface LoadState { elapsedMs: number; inFlight: number; started: number; countedStarted: number; completed: number; warmup: boolean }
 
 export interface LoadOptions<T> {
   clock: Clock;
@@ -80,6 +81,7 @@ export async function runLoad<T>(s: LoadSchedule, o: LoadOptions<T>): Promise<Sc
   const running = new Set<Promise<void>>();
   let inFlight = 0;
   let completed = 0;
+  let countedStarted = 0;
   const t0 = clock.now();
   const start = (scheduledMs: number): Promise<void> => {
     const startMs = clock.now() - t0;
@@ -87,6 +89,7 @@ export async function runLoad<T>(s: LoadSchedule, o: LoadOptions<T>): Promise<Sc
     const i = units.length;
     const u = { i, scheduledMs, startMs, sendLagMs: startMs - scheduledMs, endMs: NaN, inFlight, warmup: scheduledMs < s.warmupMs } as ScheduledUnit<T>;
     units.push(u);
+    if (!u.warmup) countedStarted++;
     const p = o.unit(i).then((result) => {
       u.result = result;
       u.endMs = clock.now() - t0;
@@ -101,7 +104,7 @@ export async function runLoad<T>(s: LoadSchedule, o: LoadOptions<T>): Promise<Sc
   const tick = o.onTick
     ? setInterval(() => {
         const elapsedMs = clock.now() - t0;
-        o.onTick!({ elapsedMs, inFlight, started: units.length, completed, warmup: elapsedMs < s.warmupMs });
+        o.onTick!({ elapsedMs, inFlight, started: units.length, countedStarted, completed, warmup: elapsedMs < s.warmupMs });
       }, o.tickMs ?? 500)
     : null;
   try {

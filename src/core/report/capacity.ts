@@ -13,8 +13,14 @@ function est(e: Estimate | null | undefined): string {
   return e.ci95 ? `${fmtNum(e.mean)} ${fmtCi(e.ci95)}` : fmtNum(e.mean);
 }
 
+/** How names and free text are written: Markdown (the report) or plain text (the dashboard). */
+export interface VerdictStyle { code: (s: string) => string; escapeInline: (s: string) => string }
+const MARKDOWN: VerdictStyle = { code, escapeInline };
+export const PLAIN_TEXT: VerdictStyle = { code: (s) => s, escapeInline: (s) => s };
+
 /** One sentence per variant: "np4 sustains 8 concurrent within the SLO; knee at 4 …". */
-export function capacityVerdict(v: CapacityVariantSummary, c: CapacitySummary): string {
+export function capacityVerdict(v: CapacityVariantSummary, c: CapacitySummary, style: VerdictStyle = MARKDOWN): string {
+  const { code, escapeInline } = style;
   const parts: string[] = [];
   if (c.slo) {
     parts.push(v.max_level_meeting_slo !== null

@@ -13,7 +13,11 @@ export type RunnerEvent =
       agents?: { name: string; startOffsetMs: number; wallMs: number; status: RunStatus }[]; multiAgent?: MultiAgentRunMetrics;
     }
   | {
-      /** capacity: the load generator's state every 500 ms while a level runs (live dashboard). */
+      /**
+       * capacity: the load generator's state every 500 ms while a level runs (live dashboard).
+       * achievedRps = requests started after the warm-up / measured seconds so far (achieved_rps so far);
+       * ttftP95Ms = p95 TTFT of the ok calls of counted requests ended so far; null before any.
+       */
       type: 'capacity-progress'; run: number; variant: string; mode: string; level: number; repetition: number; elapsedMs: number; warmup: boolean;
       inFlight: number; started: number; completed: number; achievedRps: number | null; ttftP95Ms: number | null;
     }

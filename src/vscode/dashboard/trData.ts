@@ -11,7 +11,9 @@ import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
 import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
 import type { CallRecord, RunRecord } from '../../core/types';
 import { readOutputs } from '../../core/store/outputs';
-import type { CallTail, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
+import type { CallTail, CapacityViewData, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
+import type { CapacitySummary } from '../../core/capacity/summary';
+import { capacityVerdict, PLAIN_TEXT } from '../../core/report/capacity';
 import { figurePayload } from './figures';
 import { coldRunsOf, sweepOfMeta } from '../../core/store/metaExperiment';
 
@@ -65,6 +67,17 @@ export function outputSamples(trDir: string, runs: readonly RunRecord[], max = M
   });
 }
 
+function capacityView(c: CapacitySummary): CapacityViewData {
+  return {
+    unit: c.unit,
+    verdicts: c.variants.map((v) => capacityVerdict(v, c, PLAIN_TEXT)),
+    rows: c.variants.flatMap((v) => v.levels.map((l) => ({
+      variant: v.name, level: l.level, requests: l.requests, errors: l.errors, retries: l.retries,
+      throughputRps: l.throughput_rps.mean, outputTps: l.output_tps.mean, ttftP95Ms: l.ttft_ms?.p95.mean ?? null, goodputPct: l.goodput_pct?.mean ?? null, meetsSlo: l.meets_slo,
+    }))),
+  };
+}
+
 export function loadTrView(reportsDir: string, trId: string): TrViewData {
   const dir = trDirOf(reportsDir, trId);
   const meta = readMeta(dir);
@@ -86,6 +99,7 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     multiAgent: maRows,
     contention: ma ? `${contentionPhrase(ma)}. Rule: ${describeRule(ma.contention_rule)}.` : null,
     comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
+    capacity: summary.capacity ? capacityView(summary.capacity) : null,
     figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta), coldRuns: coldRunsOf(meta) }).map(figurePayload),
     outputs: outputSamples(dir, runs),
     notes: [...(meta.notes ?? [])],

@@ -9,7 +9,7 @@ import { renderCapacity } from '../../../src/core/report/capacity';
 describe('queue_ms shown as an estimate (upper bound)', () => {
   const p = (v: number) => ({ p50: v, p90: v, p95: v, p99: v });
   const cell = {
-    requests: 4, errors: 0, retries: 0, error_rate_pct: 0, throughput_rps: 2, output_tps: 20, achieved_rps: 2, goodput_pct: 100, goodput_rps: 2, in_flight_max: 2, send_lag_ms: null,
+    requests: 4, errors: 0, errors_by_code: {}, retries: 0, retried_requests: 0, error_rate_pct: 0, throughput_rps: 2, output_tps: 20, achieved_rps: 2, goodput_pct: 100, goodput_rps: 2, in_flight_max: 2, send_lag_ms: null,
     latency: { ttft_ms: p(100), tpot_ms: p(10), e2e_ms: p(300), queue_ms: p(42), server_residual_ms: p(7) },
   };
   const input = { summary: { capacity: { mode: 'concurrency', unit: 'concurrent requests', slo: null, variants: [{ name: 'np1', levels: [levelSummary(2, [cell], null)], max_level_meeting_slo: null, knee: null, knee_reason: 'one level', stopped_early: null }] } } } as unknown as ReportInput;

@@ -43,24 +43,22 @@ function requestOf(u: ScheduledUnit<UnitResult>): CapacityRequest {
   };
 }
 
-/** Live state for the dashboard: achieved start rate and p95 TTFT of the counted requests so far. */
+/** Live state for the dashboard: the achieved start rate (achieved_rps so far) and p95 TTFT of the counted requests ended so far. */
 function progressReporter(ctx: RunContext, level: number): { done: (u: ScheduledUnit<UnitResult>) => void; tick: (s: LoadState) => void } {
   const ttfts: number[] = [];
   const cap = ctx.x.capacity!.load;
-  let countedStarts = 0;
   return {
     done(u) {
       if (u.warmup) return;
-      countedStarts++;
       for (const c of u.result.calls) if (c.metrics?.ttft_ms != null) ttfts.push(c.metrics.ttft_ms);
     },
     tick(s) {
-      const measuredS = (s.elapsedMs - cap.warmupS * 1000) / 1000;
+      const measuredS = Math.min(s.elapsedMs / 1000 - cap.warmupS, cap.durationS);
       const sorted = ttfts.length > 0 ? Float64Array.from(ttfts).sort() : null;
       ctx.emit({
         type: 'capacity-progress', run: ctx.planned.index, variant: ctx.planned.variant, mode: cap.mode, level, repetition: ctx.planned.repetition,
         elapsedMs: s.elapsedMs, warmup: s.warmup, inFlight: s.inFlight, started: s.started, completed: s.completed,
-        achievedRps: measuredS > 0 ? countedStarts / measuredS : null, ttftP95Ms: sorted ? quantileSorted(sorted, 0.95) : null,
+        achievedRps: measuredS > 0 ? s.countedStarted / measuredS : null, ttftP95Ms: sorted ? quantileSorted(sorted, 0.95) : null,
       });
     },
   };
