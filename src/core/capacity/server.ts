@@ -43,6 +43,11 @@ setInterval(() => { if (!alive()) process.exit(0); }, 500);
 process.stdin.on('data', () => {});
 process.stdin.on('close', () => { sig('SIGTERM'); setTimeout(() => { sig('SIGKILL'); process.exit(0); }, 3000); });`;
 
+/** The log's file name, in the TR's outputs/servers/ folder. */
+export function serverLogFile(variant: string): string {
+  return `${variant.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`;
+}
+
 export class ManagedServer {
   private constructor(readonly record: ServerRecord, private readonly child: ChildProcess, private readonly watchdog: ChildProcess) {}
 
@@ -50,7 +55,7 @@ export class ManagedServer {
   static async start(name: string, spec: ServerSpec & { port: number }, logDir: string, clock: Clock, signal: AbortSignal, timeoutMs = 60_000): Promise<ManagedServer> {
     const argv = serverArgv(spec);
     const env = { OLLAMA_HOST: `127.0.0.1:${spec.port}`, ...(spec.env ?? {}) };
-    const log = join(logDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
+    const log = join(logDir, serverLogFile(name));
     const fd = openSync(log, 'a');
     const t0 = clock.now();
     let child: ChildProcess;

@@ -1,7 +1,8 @@
 // Report section "Capacity" (PRODUCT.md §11.4): the verdict per variant in words, then one table per
 // variant × level. Every number comes from summary.capacity (definitions: capacity/definitions.ts).
 import type { CapacityLevelSummary, CapacitySummary, CapacityVariantSummary, Estimate } from '../capacity/summary';
-import type { ReportInput } from './model';
+import { isRecord, records, type ReportInput } from './model';
+import { serverLogFile } from '../capacity/server';
 import { code, escapeInline, fmtCi, fmtNum, table } from './format';
 
 function levelText(level: number | null, unit: string): string {
@@ -58,6 +59,20 @@ function levelRow(l: CapacityLevelSummary): string[] {
 
 const HEADER = ['level', 'requests', 'errors', 'req/s', 'output tok/s', 'TTFT p50 ms', 'TTFT p95 ms', 'TTFT p99 ms', 'TPOT p95 ms', 'e2e p95 ms', 'queue p95 ms (estimate, upper bound)', 'residual p95 ms', 'goodput %', 'send lag p99 ms', 'max in flight', 'meets SLO'];
 
+/** Variant → "Managed server: `argv` with env …, port …; its log: outputs/servers/<variant>.log" from the experiment as run. */
+function serversOf(input: ReportInput): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of records(input.meta.experiment.variants)) {
+    if (!isRecord(v.server) || typeof v.name !== 'string') continue;
+    const s = v.server;
+    const argv = Array.isArray(s.command) ? s.command.map(String).join(' ') : 'ollama serve';
+    const env = isRecord(s.env) ? Object.entries(s.env).map(([k, x]) => `${k}=${String(x)}`).join(' ') : '';
+    const port = typeof s.port === 'number' ? `port ${s.port}` : "the load endpoint's port";
+    out.set(v.name, `Managed server: ${code(argv)}${env ? ` with ${code(env)}` : ''} on ${port}, started for this variant and stopped after it; its log: ${code(`outputs/servers/${serverLogFile(v.name)}`)} in the TR directory (command, environment and pid per run in runs.jsonl).`);
+  }
+  return out;
+}
+
 export function renderCapacity(input: ReportInput): string | null {
   const c = input.summary.capacity;
   if (!c) return null;
@@ -67,8 +82,11 @@ export function renderCapacity(input: ReportInput): string | null {
   for (const line of capacityVerdicts(c)) out.push(`- ${line}`);
   out.push('');
   out.push('Values per level: mean over repetitions with its 95% CI in brackets (none with one repetition). Throughput counts completions inside the measured window; percentiles are over the counted requests of each run (definitions: Methodology, capacity_percentiles, throughput_rps, goodput_pct, send_lag_ms, knee). queue is an estimate and an upper bound of the wait for a slot (queue_ms: it subtracts a network estimate and also holds templating and tokenizing); residual is measured by the server itself (server_residual_ms).', '');
+  const servers = serversOf(input);
   for (const v of c.variants) {
     out.push(`### ${escapeInline(v.name)}`, '');
+    const srv = servers.get(v.name);
+    if (srv) out.push(srv, '');
     out.push(table(HEADER, v.levels.map(levelRow), HEADER.map((_, i) => (i === HEADER.length - 1 ? 'l' : 'r'))), '');
   }
   return out.join('\n');

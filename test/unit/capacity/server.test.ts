@@ -9,6 +9,7 @@ import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import type { ExperimentFile } from '../../../src/core/experiment/types';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { readMeta, readRunsSync } from '../../../src/core/store/read';
+import { writeReport } from '../../../src/core/report/write';
 import type { CapacitySummary } from '../../../src/core/capacity/summary';
 import { serverPort } from '../../../src/core/capacity/server';
 import { isChimeraError } from '../../../src/core/errors';
@@ -83,6 +84,10 @@ describe('capacity: managed servers', function () {
     assert.ok(existsSync(rec.log));
     assert.match(readFileSync(rec.log, 'utf8'), /parallel 4.*OLLAMA_NUM_PARALLEL=4/, 'the engine reports the environment it honoured');
     for (const p of ports) assert.equal(await answers(p), false, `server on ${p} stopped`);
+    // The report names each variant's server, its environment and where its log is.
+    const md = readFileSync(writeReport(r.trDir, { charts: false }).reportFile, 'utf8');
+    assert.match(md, /Managed server: `chimeraforge-engine --mode paced[^`]*` with `OLLAMA_NUM_PARALLEL=4` on the load endpoint's port, .*`outputs\/servers\/np4\.log`/);
+    assert.equal(rec.log, join(r.trDir, 'outputs', 'servers', 'np4.log'));
   });
 
   it('a server without a port on a remote endpoint: the variant fails with E_BAD_INPUT naming the endpoint', () => {
