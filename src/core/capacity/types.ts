@@ -93,4 +93,8 @@ export interface CapacityRunRecord {
 /** As written: `port` defaults to the port of the endpoint the load goes to (which must be on this machine). */
 export interface ServerSpec { command?: string[]; env?: Record<string, string>; port?: number }
 /** What a run records about the server that served it. */
-export interface ServerRecord { command: string[]; env: Record<string, string>; port: number; url: string; pid: number; log: string; readyMs: number }
+export interface ServerRecord {
+  command: string[]; env: Record<string, string>; port: number; url: string; pid: number; log: string; readyMs: number;
+  /** From the check after the start (GET /api/version, POST /api/show of the variant's model). */
+  version?: string; model?: { name: string; digest: string | null };
+}

@@ -80,6 +80,7 @@ describe('capacity: managed servers', function () {
     assert.ok(out8(np4) > 3 * out8(np1), `output at 8: np4 ${out8(np4)} vs np1 ${out8(np1)}`);
     const runs = readRunsSync(r.trDir).runs;
     const rec = runs.find((x) => x.variant === 'np4')!.capacity!.server!;
+    assert.ok(rec.version && rec.model?.name === 'tiny:latest', `checked after the start: ${JSON.stringify({ version: rec.version, model: rec.model })}`);
     assert.deepEqual(rec.env, { OLLAMA_HOST: `127.0.0.1:${ports[1]}`, OLLAMA_NUM_PARALLEL: '4' });
     assert.ok(existsSync(rec.log));
     assert.match(readFileSync(rec.log, 'utf8'), /parallel 4.*OLLAMA_NUM_PARALLEL=4/, 'the engine reports the environment it honoured');
@@ -93,6 +94,19 @@ describe('capacity: managed servers', function () {
   it('a server without a port on a remote endpoint: the variant fails with E_BAD_INPUT naming the endpoint', () => {
     assert.equal(serverPort('np4', {}, 'http://127.0.0.1:4321'), 4321);
     assert.throws(() => serverPort('np4', {}, 'http://gpu-box:11434'), (e: unknown) => isChimeraError(e) && e.code === 'E_BAD_INPUT' && /gpu-box:11434/.test(e.message));
+  });
+
+  it('a server that does not serve the model: the variant\'s runs fail with E_MODEL_NOT_FOUND, the server started once and stopped', async () => {
+    const port = await freePort();
+    const ws = makeWorkspace(false);
+    const x = experiment([port], 1, await closedPortUrl());
+    x.variants![0].model = 'absent:latest';
+    const r = await runExperiment(normalizeExperiment(x), { reportsDir: ws.reportsDir, gpuSampling: false });
+    const runs = readRunsSync(r.trDir).runs;
+    assert.deepEqual(runs.map((q) => [q.status, q.errorCode]), [['failed', 'E_MODEL_NOT_FOUND'], ['failed', 'E_MODEL_NOT_FOUND'], ['failed', 'E_MODEL_NOT_FOUND']]);
+    const log = readFileSync(join(r.trDir, 'outputs', 'servers', 'np1.log'), 'utf8');
+    assert.equal(log.match(/listening on/g)?.length, 1, 'started once: the later runs fail without another start');
+    assert.equal(await answers(port), false);
   });
 
   it('untrusted workspace: refused before anything starts', async () => {

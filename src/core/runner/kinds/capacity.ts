@@ -14,6 +14,8 @@ import { levelSummary, stopAfter } from '../../capacity/summary';
 import type { CapacityRequest, CapacityRunRecord } from '../../capacity/types';
 import { quantileSorted } from '../../stats/describe';
 import { ManagedServer, serverPort } from '../../capacity/server';
+import { createGatewayClient } from '../../ollama/client';
+import { preflight } from '../../ollama/probe';
 import { errorMessage, isChimeraError } from '../../errors';
 
 interface UnitResult { endpoint: string; status: CallRecord['status']; error?: string; errorCode?: string; calls: CallRecord[] }
@@ -64,6 +66,23 @@ function progressReporter(ctx: RunContext, level: number): { done: (u: Scheduled
   };
 }
 
+/** Starts the variant's server and checks it as the preflight checks an endpoint: it answers and serves the model. */
+async function startChecked(ctx: RunContext, v: NormalizedVariant, port: number): Promise<ManagedServer> {
+  const server = await ManagedServer.start(v.name, { ...v.server, port }, ctx.outputs.outputDir('servers'), ctx.clock, ctx.signal);
+  const client = createGatewayClient({ url: server.record.url, name: `server of ${v.name}`, clock: ctx.clock });
+  try {
+    const p = await preflight(client, [v.model], { signal: ctx.signal });
+    server.record.version = p.version;
+    server.record.model = { name: p.models[0].name, digest: p.models[0].digest };
+    return server;
+  } catch (e) {
+    await server.stop();
+    throw e;
+  } finally {
+    client.abort();
+  }
+}
+
 export function makeCapacityKind(reportsDir: string): KindExecutor {
   const cells = new Map<string, CellStats[]>();
   const stopped = new Map<string, string>();
@@ -82,7 +101,7 @@ export function makeCapacityKind(reportsDir: string): KindExecutor {
     if (failed) throw failed;
     const port = serverPort(v.name, v.server, ctx.x.endpoints[ctx.x.capacity!.load.endpoints[0]]);
     try {
-      current ??= { variant: v.name, server: await ManagedServer.start(v.name, { ...v.server, port }, ctx.outputs.outputDir('servers'), ctx.clock, ctx.signal) };
+      current ??= { variant: v.name, server: await startChecked(ctx, v, port) };
     } catch (e) {
       if (!ctx.signal.aborted) startFailures.set(v.name, e);
       throw e;
