@@ -51,7 +51,8 @@ export class LiveView {
     const tl = timelineConfig(s);
     if (tl) this.upsertChart('live-timeline', tl, Math.max(240, 80 + ((tl.data as { labels: unknown[] }).labels.length * 26)));
     this.renderRuns(s);
-    if (s.summary && this.summaryRows === 0) {
+    // capacity: the pooled per-variant table mixes load levels; the TR view has the per-level rows.
+    if (s.summary && this.summaryRows === 0 && s.kind !== 'capacity') {
       const t = summaryTable(s.summary);
       this.summary.replaceChildren(t.el);
       this.summaryRows = t.rows;
