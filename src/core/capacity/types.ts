@@ -97,4 +97,6 @@ export interface ServerRecord {
   command: string[]; env: Record<string, string>; port: number; url: string; pid: number; log: string; readyMs: number;
   /** From the check after the start (GET /api/version, POST /api/show of the variant's model). */
   version?: string; model?: { name: string; digest: string | null };
+  /** Network estimate to the server (ms), used for its requests' queue_ms as the preflight's is for an endpoint. */
+  rttMs?: number | null;
 }

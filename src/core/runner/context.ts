@@ -171,9 +171,12 @@ export class RunContext {
    * The same run without live token progress and call events: a capacity run has hundreds of calls in
    * flight, whose per-call events would flood the views (it reports its own capacity-progress instead).
    */
-  quiet(endpoints?: Record<string, string>): RunContext {
-    const x = endpoints ? { ...this.x, endpoints: { ...this.x.endpoints, ...endpoints } } : this.x;
-    return new RunContext(x, this.planned, this.signal, this.clock, this.log, this.outputs, null, this.networkMs, this.fetchImpl);
+  quiet(redirect?: { endpoints: Record<string, string>; networkMs: number | null }): RunContext {
+    if (!redirect) return new RunContext(this.x, this.planned, this.signal, this.clock, this.log, this.outputs, null, this.networkMs, this.fetchImpl);
+    // Requests to these endpoint names go to other URLs (a managed server), with that server's network estimate.
+    const x = { ...this.x, endpoints: { ...this.x.endpoints, ...redirect.endpoints } };
+    const networkMs = { ...this.networkMs, ...Object.fromEntries(Object.keys(redirect.endpoints).map((n) => [n, redirect.networkMs])) };
+    return new RunContext(x, this.planned, this.signal, this.clock, this.log, this.outputs, null, networkMs, this.fetchImpl);
   }
 
   dispose(): void {

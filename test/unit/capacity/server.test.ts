@@ -78,6 +78,9 @@ describe('capacity: managed servers', function () {
     assert.equal(np4.knee, null, `np4 knee ${np4.knee}`);
     const out8 = (v: typeof np1) => v.levels.find((l) => l.level === 8)!.output_tps.mean;
     assert.ok(out8(np4) > 3 * out8(np1), `output at 8: np4 ${out8(np4)} vs np1 ${out8(np1)}`);
+    // The server's network estimate is taken after its start, so queue_ms is known (one slot, 8 in flight: a long wait).
+    const q8 = np1.levels.find((l) => l.level === 8)!.queue_ms;
+    assert.ok(q8 !== null && q8.p95.mean > 100, `np1 queue_ms p95 at 8: ${JSON.stringify(q8?.p95)}`);
     const runs = readRunsSync(r.trDir).runs;
     const rec = runs.find((x) => x.variant === 'np4')!.capacity!.server!;
     assert.ok(rec.version && rec.model?.name === 'tiny:latest', `checked after the start: ${JSON.stringify({ version: rec.version, model: rec.model })}`);

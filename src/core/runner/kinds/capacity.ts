@@ -74,6 +74,7 @@ async function startChecked(ctx: RunContext, v: NormalizedVariant, port: number)
     const p = await preflight(client, [v.model], { signal: ctx.signal });
     server.record.version = p.version;
     server.record.model = { name: p.models[0].name, digest: p.models[0].digest };
+    server.record.rttMs = p.rttMs;
     return server;
   } catch (e) {
     await server.stop();
@@ -122,7 +123,7 @@ export function makeCapacityKind(reportsDir: string): KindExecutor {
       return { status: ctx.signal.aborted ? 'cancelled' : 'failed', error: errorMessage(e), errorCode: isChimeraError(e) ? e.code : 'E_INTERNAL', valid: false, wallMs: ctx.clock.now() - t0, calls: [] };
     }
     // On a managed server every request goes to it, whatever endpoint the load names.
-    const quiet = ctx.quiet(server ? Object.fromEntries(cap.load.endpoints.map((e) => [e, server.record.url])) : undefined);
+    const quiet = ctx.quiet(server ? { endpoints: Object.fromEntries(cap.load.endpoints.map((e) => [e, server.record.url])), networkMs: server.record.rttMs ?? null } : undefined);
     // Each level and repetition draws its own arrivals, reproducibly from the declared seed.
     const seed = cap.load.mode === 'rate' ? (cap.load.seed + p.index * 7919) >>> 0 : null;
     const live = progressReporter(ctx, level);
