@@ -44,7 +44,11 @@ describe('webview: capacity sweep live and opened', function () {
     const at4 = seen.filter((c) => c.level === 4 && !c.warmup);
     assert.ok(at4.length >= 1, 'progress seen at level 4 after its warm-up');
     assert.ok(at4.some((c) => c.inFlight === 4), `in flight at 4: ${at4.map((c) => c.inFlight).join(',')}`);
-    assert.ok(at4.every((c) => c.achievedRps !== null && c.achievedRps > 0 && c.ttftP95Ms !== null && c.ttftP95Ms >= 40), 'rate achieved and p95 TTFT so far (≥ the paced 40 ms)');
+    // p95 so far is null until a counted request has ended, then never below the paced 40 ms; the last
+    // progress of the level has both.
+    assert.ok(at4.every((c) => c.achievedRps !== null && c.achievedRps >= 0 && (c.ttftP95Ms === null || c.ttftP95Ms >= 40)), 'rate achieved and p95 TTFT so far (≥ the paced 40 ms)');
+    const last4 = at4.at(-1)!;
+    assert.ok(last4.achievedRps! > 0 && last4.ttftP95Ms !== null, `last progress at 4: ${JSON.stringify(last4)}`);
     // Finished: nothing is current; each run keeps its last progress, by level.
     assert.equal(state.capacity!.current, null);
     assert.deepEqual(state.capacity!.runs.map((x) => x.level), [1, 4]);
