@@ -62,7 +62,9 @@ const HEADER = ['level', 'requests', 'errors', 'req/s', 'output tok/s', 'TTFT p5
 /** Variant → "Managed server: `argv` with env …, port …; its log: outputs/servers/<variant>.log" from the experiment as run. */
 function serversOf(input: ReportInput): Map<string, string> {
   const out = new Map<string, string>();
-  for (const v of records(input.meta.experiment.variants)) {
+  // A report input built without a meta (a section rendered alone) has no servers to name.
+  const meta = input.meta as ReportInput['meta'] | undefined;
+  for (const v of records(meta?.experiment.variants)) {
     if (!isRecord(v.server) || typeof v.name !== 'string') continue;
     const s = v.server;
     const argv = Array.isArray(s.command) ? s.command.map(String).join(' ') : 'ollama serve';
