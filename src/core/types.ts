@@ -408,6 +408,8 @@ export interface Meta {
   adaptive?: AdaptiveOutcome;
   /** `chimeraforge merge`: the TRs joined into this one, each with its own environment (provenance per host). */
   merged?: { tr: string; host: string | null; status: ShownStatus; createdAt: string; runs: number; environment: Environment; experimentHash: string }[];
+  /** Why the experiment stopped: an exception mid-experiment (disk full, a throwing listener) finishes the TR `failed` with it. */
+  error?: { code: string; message: string };
   /** Imports: where our recomputation from raw runs and the original's stored/published values differ (or agree). */
   differences?: { what: string; original: number | string | null; recomputed: number | string | null; source: string; unit?: string; agrees: boolean; note?: string }[];
 }

@@ -11,6 +11,7 @@ import { captureEnvironment } from '../store/environment';
 import { TrWriter } from '../store/writer';
 import { assertTrId } from '../store/trId';
 import { SummaryAccumulator } from '../stats/accumulator';
+import type { RunSummary } from '../stats/summaryTypes';
 import { summaryCsv } from '../stats/csv';
 import { recordedDefinitions } from '../metrics/allDefinitions';
 import type { Meta, RunRecord, TrStatus } from '../types';
@@ -114,6 +115,23 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     ...(warnings.length > 0 ? { notes: warnings.map((w) => `Warning before the run: ${w}`) } : {}),
     ...(opts.command ? { command: opts.command } : {}),
   }, opts.tr ?? x.tr, x.outputTexts);
+  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns });
+  try {
+    return await runPlan({ x, opts, plan, rttMs: pre.rttMs, writer, acc, clock, log, emit });
+  } catch (e) {
+    // Disk full, a throwing listener, a bug: the TR must not stay `running` forever. Finish it `failed`
+    // with the message (the runs already recorded stay), then let the caller see the original error.
+    if (writer.meta.status === 'running') abortTr(writer, e, acc, log);
+    throw e;
+  }
+}
+
+interface PlanRun {
+  x: NormalizedExperiment; opts: RunOptions; plan: PlannedRun[]; rttMs: Record<string, number | null>; writer: TrWriter;
+  acc: SummaryAccumulator; clock: Clock; log: Logger; emit: EventSink;
+}
+
+async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: PlanRun): Promise<RunResult> {
   log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
   emit({ type: 'experiment-started', trId: writer.id, trDir: writer.dir, title: x.title, kind: x.kind, planned: plan.length, variants: x.variants.map((v) => v.name), agents: (x.agents ?? []).map((a) => a.name) });
 
@@ -121,7 +139,6 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const gpu = sampling ? await GpuSampler.start(writer.dir, clock) : null;
   const batcher = new TokenBatcher(emit);
   const execute = executorFor(x.kind, opts.reportsDir);
-  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns });
   const measured: MeasuredTally = { failed: 0, okValid: 0 };
   let done = 0;
   const t0 = clock.now();
@@ -144,7 +161,7 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
       if (done > 0 && x.cooldownMs > 0) await sleep(x.cooldownMs, opts.signal);
       if (p.unloadBefore) await unloadForRun(x, p, clock, log, opts.signal);
       emit({ type: 'run-started', run: p.index, variant: p.variant, warmup: p.warmup, ...(p.level !== undefined ? { level: p.level } : {}), ...(p.soloAgent ? { soloAgent: p.soloAgent } : {}), done, planned: plan.length });
-      const ctx = new RunContext(x, p, opts.signal ?? new AbortController().signal, clock, log, writer, batcher, pre.rttMs, opts.fetch);
+      const ctx = new RunContext(x, p, opts.signal ?? new AbortController().signal, clock, log, writer, batcher, rttMs, opts.fetch);
       const startedAt = clock.isoNow();
       let outcome: RunOutcome;
       try {
@@ -205,4 +222,20 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   log.info(`${writer.id}: ${status} (${done}/${plan.length} runs)`);
   emit({ type: 'experiment-finished', trId: writer.id, trDir: writer.dir, status, counts: writer.meta.counts, summary });
   return { trId: writer.id, trDir: writer.dir, status, meta: writer.meta };
+}
+
+function abortTr(writer: TrWriter, e: unknown, acc: SummaryAccumulator, log: Logger): void {
+  const error = { code: e instanceof ChimeraError ? e.code : 'E_INTERNAL', message: errorMessage(e) };
+  log.error(`${writer.id}: stopped on an error: ${error.message}`);
+  let summary: RunSummary | undefined;
+  try {
+    summary = acc.finish();
+  } catch {
+    summary = undefined;
+  }
+  try {
+    writer.abort(error, summary);
+  } catch (inner) {
+    log.error(`${writer.id}: could not record the failure in meta.json: ${errorMessage(inner)}`);
+  }
 }

@@ -139,6 +139,26 @@ export class TrWriter {
     this.flushMeta();
   }
 
+  /**
+   * Finish the TR as `failed` after an exception mid-experiment, so meta.json never stays `running`.
+   * Best effort on a failing disk: each step is tried on its own; the runs already appended stay.
+   */
+  abort(error: { code: string; message: string }, summary?: Summary): void {
+    try {
+      this.flushOutputs();
+    } catch {
+      // the disk may be what failed; the runs.jsonl lines already written are the record
+    }
+    this.meta.status = 'failed';
+    this.meta.finishedAt = new Date().toISOString();
+    this.meta.error = error;
+    this.meta.notes = [...(this.meta.notes ?? []), `The experiment stopped on an error (${error.code}): ${error.message}`];
+    if (summary) this.meta.summary = summary;
+    delete this.meta.writer;
+    this.runs.close();
+    this.flushMeta();
+  }
+
   private flushMeta(): void {
     writeJsonAtomic(join(this.dir, 'meta.json'), this.meta);
   }
