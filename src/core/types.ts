@@ -137,9 +137,14 @@ export interface CallRecord {
   contextLength?: ContextLengthSource;
   /** Retries under the experiment's declared retry policy (503 busy / connection refused before data). */
   retries?: number;
+  /** The failed attempts before this one, in order, each as recorded (kept: they are the saturation signal); retries = attempts.length. */
+  attempts?: FailedAttempt[];
   /** Whether the request asked for a stream (recorded for calls made by external programs). */
   stream?: boolean;
 }
+
+/** One attempt of a call that failed and was retried under the declared policy. */
+export type FailedAttempt = Omit<CallRecord, 'attempts' | 'retries'>;
 
 export type RunStatus = 'ok' | 'failed' | 'cancelled';
 

@@ -24,6 +24,11 @@ export function renderValidity(input: ReportInput): string {
   } else {
     out.push('No measured run failed, was invalid or was cancelled.', '');
   }
+  const retries = input.summary.retries;
+  if (retries && retries.calls > 0) {
+    const codes = Object.entries(retries.byCode).map(([k, n]) => `${n} ${code(k)}`).join(', ');
+    out.push(`**${retries.calls} call(s) of the measured runs were retried** (${retries.attempts} failed attempt(s)${codes ? `: ${codes}` : ''}): the server refused work during the measurement, a sign of saturation. The failed attempts are kept in each call's \`attempts\` in runs.jsonl.`, '');
+  }
   if (failedWarmups) out.push(`${failedWarmups} warm-up run(s) did not finish ok (warm-ups are never counted).`, '');
   const outliers = input.summary.variants.flatMap((v) => ['decode_tps', 'ttft_ms', 'wall_ms'].flatMap((m) => {
     const s = statOf(v, m);

@@ -7,7 +7,7 @@ import { createGatewayClient, type GatewayClient } from '../ollama/client';
 import type { NormalizedExperiment } from '../experiment/types';
 import type { PlannedRun } from '../experiment/plan';
 import type { Clock, Logger } from '../ports';
-import type { FormatSetting, OllamaOptions } from '../types';
+import type { FailedAttempt, FormatSetting, OllamaOptions } from '../types';
 import { newCachePrefix, prefixGenerate, prefixMessages } from './promptCache';
 import { variantOf } from './kinds/variant';
 import type { RunnerEvent, TokenBatcher } from './events';
@@ -72,7 +72,7 @@ export class RunContext {
     const key = `${this.planned.index}/${req.agent ?? ''}/${req.stage}`;
     const v = variantOf(this);
     const format = req.format ?? v.format;
-    let attempt = 0;
+    const failed: FailedAttempt[] = [];
     for (;;) {
       // promptCache "cold": a fresh prefix per attempt, so not even a retry reuses the failed attempt's prompt.
       const prefix = v.promptCache === 'cold' ? newCachePrefix() : null;
@@ -100,12 +100,16 @@ export class RunContext {
       this.callFinished(result, req);
       const code = result.record.error?.code;
       const retryable = (code === 'E_BUSY' || code === 'E_UNREACHABLE') && result.record.client.firstTokenMs === null;
-      if (!retryable || attempt >= this.x.retry.attempts || this.signal.aborted) {
-        if (attempt > 0) result.record.retries = attempt;
+      if (!retryable || failed.length >= this.x.retry.attempts || this.signal.aborted) {
+        if (failed.length > 0) {
+          result.record.retries = failed.length;
+          result.record.attempts = failed;
+        }
         return result;
       }
-      attempt++;
-      this.log.warn(`${req.stage}: ${result.record.error?.message}; retry ${attempt} of ${this.x.retry.attempts} in ${this.x.retry.delayMs} ms`);
+      // The failed attempt stays in the record: retries under load are the saturation signal.
+      failed.push(result.record);
+      this.log.warn(`${req.stage}: ${result.record.error?.message}; retry ${failed.length} of ${this.x.retry.attempts} in ${this.x.retry.delayMs} ms`);
       await sleep(this.x.retry.delayMs, this.signal);
     }
   }

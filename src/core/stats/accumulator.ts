@@ -6,8 +6,8 @@ import { NumberBuffer } from './buffer.js';
 import { tailPercentiles } from './describe.js';
 import { CALL_METRICS, COMMAND_METRICS, MULTI_AGENT_METRICS, PER_CALL_METRICS, SUMMARY_DEFINITIONS, SUMMARY_METRICS, comparisonMetrics } from './metrics.js';
 import { POWER_TARGET } from './power.js';
-import { ThroughputSums, callMetricMeans, callsByStage, callsOf, exclusionOf, okCalls, singleStage } from './runValues.js';
-import type { AgentStats, GroupStats, MultiAgentSummary, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
+import { ThroughputSums, callMetricMeans, callsByStage, callsOf, countRetries, exclusionOf, okCalls, singleStage } from './runValues.js';
+import type { AgentStats, GroupStats, MultiAgentSummary, RetryCounts, RunCounts, RunSummary, ScenarioStats, StageStats, SummaryOptions, VariantStats } from './summaryTypes.js';
 import { MetricTable } from './table.js';
 import { OutputTally } from './outputs.js';
 import { CapacityAccumulator } from '../capacity/summary.js';
@@ -43,6 +43,7 @@ class VariantState {
   readonly agents = new Map<string, { group: Group; endpoint: string | null; failed: number }>();
   readonly solo = new Map<string, Group>();
   readonly contention = { flagged: 0, runs: 0, undecided: 0 };
+  readonly retries: RetryCounts = { calls: 0, attempts: 0, byCode: {} };
   /** One value per ok call of the counted runs, per PER_CALL_METRICS entry (8 bytes a call and metric). */
   readonly perCall = PER_CALL_METRICS.map(() => new NumberBuffer());
   readonly outputs = new OutputTally();
@@ -52,6 +53,10 @@ class VariantState {
 /** Flagged / decided runs (SUMMARY_DEFINITIONS.contention_rate); null when no run could be decided. */
 function contentionRate(flagged: number, decided: number): number | null {
   return decided > 0 ? flagged / decided : null;
+}
+
+function copyRetries(r: RetryCounts): RetryCounts {
+  return { calls: r.calls, attempts: r.attempts, byCode: { ...r.byCode } };
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -69,6 +74,7 @@ export class SummaryAccumulator {
   private readonly capacity = new CapacityAccumulator();
   private readonly multi = { table: new MetricTable(MULTI_AGENT_METRICS), flagged: 0, undecided: 0 };
   private readonly counts: RunCounts = { runs: 0, counted: 0, solo: 0, warmup: 0, failed: 0, cancelled: 0, invalid: 0, cold: 0 };
+  private readonly retries: RetryCounts = { calls: 0, attempts: 0, byCode: {} };
   // Scratch rows reused for every run (positions of SUMMARY_METRICS), so add() allocates little.
   private readonly row = new Float64Array(SUMMARY_METRICS.length);
   private readonly callRow = new Float64Array(CALL_METRICS.length);
@@ -83,6 +89,12 @@ export class SummaryAccumulator {
     const v = this.variants.get(run.variant) ?? this.newVariant(run.variant);
     // A capacity run's failed requests are part of its answer (error rate): it enters summary.capacity even when failed.
     if (run.capacity && !run.warmup && run.status !== 'cancelled') this.capacity.add(run.variant, run.capacity);
+    if (!run.warmup) {
+      // Retries count in every measured run, failed ones included: a run that failed after its retries is saturation too.
+      const calls = callsOf(run);
+      countRetries(calls, this.retries);
+      countRetries(calls, v.retries);
+    }
     const why = exclusionOf(run, this.opts.coldRuns);
     if (why !== null) {
       v.excluded[why]++;
@@ -213,6 +225,7 @@ export class SummaryAccumulator {
       kind: this.opts.kind,
       reference: reference?.name ?? null,
       counts: { ...this.counts },
+      retries: copyRetries(this.retries),
       variants,
       comparisons: applyHolm(comparisons, detectPercent),
       definitions: { ...SUMMARY_DEFINITIONS },
@@ -245,6 +258,7 @@ export class SummaryAccumulator {
     const outputs = s.outputs.stats();
     if (outputs) out.outputs = outputs;
     if (s.solo.size > 0) out.solo = Object.fromEntries([...s.solo].map(([name, g]) => [name, g.stats()]));
+    if (s.retries.calls > 0) out.retries = copyRetries(s.retries);
     if (s.contention.runs > 0) out.contention = { ...s.contention, rate: contentionRate(s.contention.flagged, s.contention.runs - s.contention.undecided) };
     return out;
   }

@@ -1,6 +1,7 @@
 // Per-run values from one RunRecord: which runs count, and a call metric's per-run value
 // (the mean over the run's ok calls, optionally of one stage only).
 import type { CallRecord, RunRecord } from '../types.js';
+import type { RetryCounts } from './summaryTypes.js';
 import { CALL_METRICS } from './metrics.js';
 import { clientDecodeTps } from '../metrics/callMetrics.js';
 
@@ -28,6 +29,21 @@ export function callsOf(run: RunRecord): CallRecord[] {
   if (run.capacity) return run.capacity.requests.filter((r) => !r.warmup).flatMap((r) => r.calls);
   if (run.agents && run.agents.some((a) => a.calls.length > 0)) return run.agents.flatMap((a) => a.calls);
   return run.calls;
+}
+
+/** Count a run's retried calls and their failed attempts (SUMMARY_DEFINITIONS.retries) into `into`. */
+export function countRetries(calls: readonly CallRecord[], into: RetryCounts): void {
+  for (const c of calls) {
+    const n = c.attempts?.length ?? c.retries ?? 0;
+    if (n === 0) continue;
+    into.calls++;
+    into.attempts += n;
+    // Records written before attempts[] was kept hold only the number of retries.
+    for (const a of c.attempts ?? []) {
+      const code = a.error?.code ?? 'unknown';
+      into.byCode[code] = (into.byCode[code] ?? 0) + 1;
+    }
+  }
 }
 
 /** Calls whose metrics may enter statistics: status ok with derived metrics. */

@@ -28,6 +28,9 @@ export interface SummaryOptions {
 
 export type ExcludedCounts = { warmup: number; failed: number; cancelled: number; invalid: number; cold: number };
 
+/** Retried calls of the measured runs (SUMMARY_DEFINITIONS.retries): the saturation signal. */
+export type RetryCounts = { calls: number; attempts: number; byCode: Record<string, number> };
+
 export type WeightedTps = { value: number; eval_count: number; eval_duration_ms: number; label: string };
 export type CallMeanTps = { value: number; calls: number; label: string };
 
@@ -62,6 +65,8 @@ export type VariantStats = VariantSummary & GroupStats & {
   /** How the counted runs' calls ended and how long their outputs were (SUMMARY_DEFINITIONS.outputs). */
   outputs?: OutputStats;
   contention?: { flagged: number; runs: number; undecided: number; rate: number | null };
+  /** Present when a call of the variant's measured runs was retried. */
+  retries?: RetryCounts;
 };
 
 export type ScenarioStats = GroupStats & { name: string; variants: string[] };
@@ -87,6 +92,7 @@ export type RunSummary = Summary & {
   /** The variant the others are compared against (the first declared variant with counted runs). */
   reference: string | null;
   counts: RunCounts;
+  retries: RetryCounts;
   variants: VariantStats[];
   comparisons: ComparisonResult[];
   multiAgent?: MultiAgentSummary;

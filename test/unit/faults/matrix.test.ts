@@ -36,6 +36,8 @@ interface Case {
   paced?: Partial<PacedConfig>;
   /** retries recorded per run (absent = none). */
   retries?: (number | undefined)[];
+  /** Error code of each failed attempt kept in the retried calls' attempts[]. */
+  attemptCode?: ErrorCode;
   exit: 0 | 1;
 }
 
@@ -56,12 +58,12 @@ const CASES: Case[] = [
   {
     name: '503 busy, retried by the declared policy until it passes',
     fault: { kind: 'http503', ...twoAfterOne }, x: { retry: { attempts: 2, delayMs: 20 } },
-    statuses: [O, O, O, O, O], code: null, injected: 2, retries: [undefined, 2, undefined, undefined, undefined], exit: 0,
+    statuses: [O, O, O, O, O], code: null, injected: 2, retries: [undefined, 2, undefined, undefined, undefined], attemptCode: 'E_BUSY', exit: 0,
   },
   {
     name: '503 busy for good: retries are bounded, then the run fails',
     fault: { kind: 'http503', afterGood: 1 }, x: { retry: { attempts: 2, delayMs: 20 } }, reps: 3,
-    statuses: [O, F, F], code: 'E_BUSY', message: /server busy/, injected: 6, retries: [undefined, 2, 2], exit: 1,
+    statuses: [O, F, F], code: 'E_BUSY', message: /server busy/, injected: 6, retries: [undefined, 2, 2], attemptCode: 'E_BUSY', exit: 1,
   },
   { name: 'mid-stream {"error"} line', fault: { kind: 'midstream', ...twoAfterOne }, statuses: [O, F, F, O, O], code: 'E_MIDSTREAM', message: /an error was encountered while running the model: injected mid-stream fault/, exit: 1 },
   // Tokens 200 ms apart: the client has read some before the RST (an RST may drop unread data, and then
@@ -85,7 +87,7 @@ const CASES: Case[] = [
   {
     name: 'not streamed: reset before the response, retried by the declared policy',
     fault: { kind: 'reset', afterGood: 1, count: 1 }, x: { stream: false, retry: { attempts: 2, delayMs: 20 } },
-    statuses: [O, O, O, O, O], code: null, injected: 1, retries: [undefined, 1, undefined, undefined, undefined], exit: 0,
+    statuses: [O, O, O, O, O], code: null, injected: 1, retries: [undefined, 1, undefined, undefined, undefined], attemptCode: 'E_UNREACHABLE', exit: 0,
   },
   { name: 'not streamed: body with done:false', fault: { kind: 'nodone', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_NO_DONE', message: /the response is not marked done:true/, exit: 1 },
   { name: 'not streamed: body that is not JSON', fault: { kind: 'malformed', ...twoAfterOne }, x: { stream: false }, statuses: [O, F, F, O, O], code: 'E_MALFORMED', message: /the server sent a line that is not JSON/, exit: 1 },
@@ -154,7 +156,17 @@ describe('fault matrix: chimeraforge run against the fault engine', function () 
         // The person at the terminal sees which run failed and why.
         assert.match(r.stderr, new RegExp(`run ${run.run + 1 - runs[0].run}/${planned} \\S+${run.warmup ? ' \\(warm-up\\)' : ''}: failed: `));
       }
-      if (c.retries) assert.deepEqual(runs.map((x) => x.calls[0].retries), c.retries);
+      if (c.retries) {
+        assert.deepEqual(runs.map((x) => x.calls[0].retries), c.retries);
+        // Every failed attempt is kept in order (not overwritten by the retry) and counted in the summary and report.
+        assert.deepEqual(runs.map((x) => x.calls[0].attempts?.map((a) => a.error?.code)), c.retries.map((n) => (n === undefined ? undefined : Array(n).fill(c.attemptCode))));
+        const attempts = c.retries.reduce<number>((s, n) => s + (n ?? 0), 0);
+        const retried = c.retries.filter((n) => n !== undefined).length;
+        assert.deepEqual(meta.summary.retries, { calls: retried, attempts, byCode: { [c.attemptCode!]: attempts } });
+        assert.match(readFileSync(join(ws.reportsDir, 'Technical_Report_1.md'), 'utf8'), new RegExp(`${retried} call\\(s\\) of the measured runs were retried\\*\\* \\(${attempts} failed attempt`));
+      } else {
+        assert.deepEqual(meta.summary.retries, { calls: 0, attempts: 0, byCode: {} });
+      }
       for (const run of runs.filter((x) => x.status === 'ok')) {
         assert.equal(run.valid, true, run.invalidReason);
         assert.equal(run.calls[0].server?.eval_count, c.paced?.tokens ?? TOKENS);
