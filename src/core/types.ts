@@ -115,8 +115,8 @@ export interface CallRecord {
   server: ServerFields | null;
   client: ClientTimings;
   metrics: CallMetrics | null;
-  /** Characters of generated text; the text itself is in outputs.jsonl (earlier TRs: under outputs/) when saved. */
-  textChars: number;
+  /** Characters of generated answer text (thinking excluded; the text itself is in outputs.jsonl, earlier TRs: under outputs/, when saved); null when unknown (a self-report without text_chars: emptiness is then judged by eval_count). */
+  textChars: number | null;
   outputFile?: string;
   /** Characters of reasoning a thinking model sent (thinking / message.thinking); absent when none. */
   thinkingChars?: number;

@@ -47,7 +47,7 @@ function rowCall(row: Record<string, string>, model: string, options: Record<str
   const call: CallRecord = {
     stage: 'prompt', endpoint, url, model, api: 'generate', options, startedAt: row.timestamp ?? '',
     status: error ? 'failed' : 'ok', server: error ? null : server, client,
-    metrics: error ? null : deriveCallMetrics(server, client), textChars: cellNumber(row.response_chars) ?? 0, stream: false,
+    metrics: error ? null : deriveCallMetrics(server, client), textChars: cellNumber(row.response_chars) ?? null, stream: false,
   };
   if (error) call.error = { code: 'E_ORIGINAL', message: error };
   const prompt = row.prompt_text ?? row.prompt;

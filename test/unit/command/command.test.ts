@@ -105,6 +105,22 @@ describe('command kind (external implementations)', function () {
     assert.ok(o.calls.every((c) => c.server?.eval_count === 16 && c.client.chunkMs.length > 0 && c.metrics?.decode_tps !== null));
   });
 
+  it('a self-report without the optional text_chars is judged by eval_count: valid, text length unknown (null)', async () => {
+    // A program that calls the engine directly (not through the proxy) and reports the call without text_chars.
+    const script = `const [url, model] = process.argv.slice(1); const t0 = Date.now();
+      const r = await fetch(url + '/api/generate', { method: 'POST', body: JSON.stringify({ model, prompt: 'hello', stream: false, options: { num_predict: 16 } }) });
+      const final = await r.json();
+      console.log(JSON.stringify({ chimeraforge: 'call', stage: 'answer', model, end_ms: Date.now() - t0, final }));`;
+    const bare: ImplementationSpec = { name: 'bare', argv: [node, '--input-type=module', '-e', script, engine.url, '${model}'] };
+    const o = await runCommandKind(contextFor(experiment([bare]), ws, 'bare'));
+    assert.equal(o.status, 'ok', o.error);
+    assert.equal(o.command?.callsSource, 'self-report');
+    assert.equal(o.calls.length, 1);
+    assert.equal(o.calls[0].server?.eval_count, 16);
+    assert.equal(o.calls[0].textChars, null, 'unknown, not 0');
+    assert.equal(o.valid, true, o.invalidReason);
+  });
+
   it('fills the placeholders and gives the program the proxy as OLLAMA_HOST', async () => {
     const script = 'console.log(JSON.stringify({ argv: process.argv.slice(1), host: process.env.OLLAMA_HOST, cwd: process.cwd(), out: process.env.OUT }))';
     const impl: ImplementationSpec = { name: 'echo', argv: [node, '-e', script, '${model}', '${options_json}', '${variant}', '$(echo hi)'], cwd: 'data', env: { OUT: '${run_dir}' } };

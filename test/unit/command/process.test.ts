@@ -7,6 +7,8 @@ import { fillCommand, fillPlaceholders, type PlaceholderValues } from '../../../
 import { parseStat, parseStatusMemory, PROC_SAMPLE_INTERVAL_MS } from '../../../src/core/runner/process/procSampler';
 import { COMMAND_METRIC_DEFINITIONS } from '../../../src/core/metrics/definitions';
 import { parseSelfReport } from '../../../src/core/runner/process/selfReport';
+import { callInvalidReason } from '../../../src/core/runner/validity';
+import type { CallRecord } from '../../../src/core/types';
 import { runProcess, TAIL_CHARS, type ProcessOptions } from '../../../src/core/runner/process/spawn';
 
 const values: PlaceholderValues = {
@@ -89,6 +91,16 @@ describe('self-reported calls', () => {
       assert.equal(expected === 'string' ? typeof r : r, expected);
     });
   }
+  it('without text_chars: text length unknown (null), emptiness judged by eval_count alone', () => {
+    const final = (evalCount: number) => ({ eval_count: evalCount, eval_duration: 4e8, load_duration: 0, prompt_eval_count: 10, prompt_eval_duration: 2e7, total_duration: 5e8, done_reason: 'stop' });
+    const parse = (extra: Record<string, unknown>) => parseSelfReport(JSON.stringify({ chimeraforge: 'call', stage: 'a', model: 'm', end_ms: 250, ...extra }), 1500, ctx, 1) as CallRecord;
+    const unknown = parse({ final: final(40) });
+    assert.equal(unknown.textChars, null);
+    assert.equal(callInvalidReason(unknown, {}), null);
+    assert.match(callInvalidReason(parse({ final: final(0) }), {}) ?? '', /^empty output: a returned no tokens/);
+    // A program that says it produced no text is still believed.
+    assert.match(callInvalidReason(parse({ final: final(40), text_chars: 0 }), {}) ?? '', /^empty output/);
+  });
   it('records a reported failure with its code', () => {
     const r = parseSelfReport('{"chimeraforge":"call","model":"m","end_ms":9,"status":"failed","error":"boom","error_code":"E_TIMEOUT"}', 0, ctx, 2);
     assert.ok(r && typeof r === 'object');

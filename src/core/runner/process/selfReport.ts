@@ -62,7 +62,8 @@ export function parseSelfReport(line: string, readAtMs: number, ctx: SelfReportC
     server: final,
     client: timings,
     metrics: deriveCallMetrics(final, timings, { coldThresholdMs: ctx.coldThresholdMs }),
-    textChars: num(o.text_chars) ?? 0,
+    // text_chars is optional: unknown stays null, and emptiness is then judged by eval_count alone.
+    textChars: num(o.text_chars),
     ...(num(o.prompt_chars) !== null ? { promptChars: num(o.prompt_chars)! } : {}),
   };
   if (failed) {
