@@ -50,7 +50,7 @@ export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   'stages.report': 'Report stage duration (ms): the report LLM call(s), client side.',
   'stages.total': 'Total workflow duration (ms): first stage start → last stage end.',
   files_ingested: 'Number of input files read by the workflow. A run that ingested 0 files while inputs were configured is invalid.',
-  'gpu.util_max_pct': 'Highest GPU utilisation (%) among the nvidia-smi samples taken during the run (every 1 s, all GPUs; gpu.jsonl holds every sample). Absent without nvidia-smi.',
+  'gpu.util_max_pct': 'Highest GPU utilisation (%) among the nvidia-smi samples taken during the run (every 1 s, all GPUs; a sample counts when nvidia-smi was asked after the run started and before it ended, never one from before; gpu.jsonl holds every sample). Absent without nvidia-smi, and for a run shorter than the interval that no sample fell into.',
   'gpu.mem_used_max_mb': 'Highest GPU memory in use (MiB) among the nvidia-smi samples taken during the run.',
   'gpu.temp_max_c': 'Highest GPU temperature (°C) among the nvidia-smi samples taken during the run.',
   'gpu.power_max_w': 'Highest GPU power draw (W) among the nvidia-smi samples taken during the run.',

@@ -25,20 +25,21 @@ export class GpuSampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
 
-  private constructor(private readonly file: string, private readonly clock: Clock, private readonly intervalMs: number, private readonly probe: () => Promise<GpuSample[]>) {}
+  private constructor(private readonly file: string, private readonly clock: Clock, private readonly probe: () => Promise<GpuSample[]>) {}
 
   static async start(trDir: string, clock: Clock, intervalMs = GPU_SAMPLE_INTERVAL_MS, probe: () => Promise<GpuSample[]> = () => sampleGpus()): Promise<GpuSampler | null> {
+    const asked = clock.now();
     const first = await probe();
     if (first.length === 0) return null;
-    const s = new GpuSampler(join(trDir, 'gpu.jsonl'), clock, intervalMs, probe);
-    s.record(first);
+    const s = new GpuSampler(join(trDir, 'gpu.jsonl'), clock, probe);
+    s.record(first, asked);
     s.timer = setInterval(() => void s.tick(), intervalMs);
     s.timer.unref();
     return s;
   }
 
-  private record(gpus: GpuSample[]): void {
-    const t = this.clock.now();
+  /** `t` is when nvidia-smi was asked: a sample asked before a run started belongs to the time before it. */
+  private record(gpus: GpuSample[], t: number): void {
     this.samples.push({ t, gpus });
     appendFileSync(this.file, `${JSON.stringify({ at: this.clock.isoNow(), gpus })}\n`);
   }
@@ -47,8 +48,9 @@ export class GpuSampler {
     if (this.busy) return; // a slow nvidia-smi never stacks up calls
     this.busy = true;
     try {
+      const asked = this.clock.now();
       const gpus = await this.probe();
-      if (gpus.length) this.record(gpus);
+      if (gpus.length) this.record(gpus, asked);
     } finally {
       this.busy = false;
     }
@@ -59,10 +61,14 @@ export class GpuSampler {
     return this.samples.length;
   }
 
-  /** Maxima over the samples taken between two monotonic times (a run), all GPUs together. */
+  /**
+   * Maxima over the samples taken between two monotonic times (a run), all GPUs together; only samples
+   * asked for during the run (a sample from before it would carry the previous run's load). Null when
+   * the run was shorter than the sampling interval and no sample fell inside it.
+   */
   summaryBetween(t0: number, t1: number): GpuRunSummary | null {
     // Runs come in order: samples before this run's window are never asked for again (memory stays flat).
-    const keepFrom = this.samples.findIndex((s) => s.t >= t0 - this.intervalMs);
+    const keepFrom = this.samples.findIndex((s) => s.t >= t0);
     this.samples.splice(0, keepFrom < 0 ? this.samples.length : keepFrom);
     const inRun = this.samples.filter((s) => s.t <= t1);
     if (inRun.length === 0) return null;

@@ -44,18 +44,48 @@ describe('resource samples around runs', function () {
     assert.ok(sum.samples >= 3, `${sum.samples} samples`);
     assert.equal(sum.util_max_pct, util);
     assert.equal(sum.mem_used_max_mb, 1000 + util);
-    assert.equal(readFileSync(join(dir, 'gpu.jsonl'), 'utf8').trim().split('\n').length, sum.samples);
+    // gpu.jsonl holds every sample; the run's maxima only those asked for during it (not the start sample).
+    assert.equal(readFileSync(join(dir, 'gpu.jsonl'), 'utf8').trim().split('\n').length, sum.samples + 1);
     assert.equal(await GpuSampler.start(dir, systemClock, 20, async () => []), null);
+  });
+
+  it('a sample from before the run (the previous run\'s load) never enters the run\'s maxima', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-gpu-'));
+    // The first sample sees the previous run at 99 %; every sample asked for during this run sees 20 %.
+    let first = true;
+    const probe = async () => {
+      const util = first ? 99 : 20;
+      first = false;
+      return [{ name: 'FAKE', utilizationPct: util, memoryUsedMb: util * 100, temperatureC: 60, powerW: 100 }];
+    };
+    const s = (await GpuSampler.start(dir, systemClock, 30, probe))!;
+    await new Promise((r) => setTimeout(r, 5));
+    const t0 = systemClock.now(); // the run starts 5 ms after the pre-run sample, well within one interval
+    await new Promise((r) => setTimeout(r, 100));
+    const sum = s.summaryBetween(t0, systemClock.now())!;
+    s.stop();
+    assert.ok(sum.samples >= 1);
+    assert.equal(sum.util_max_pct, 20);
+    assert.equal(sum.mem_used_max_mb, 2000);
+    // A run shorter than one interval with no sample inside it: unknown (null), not the pre-run sample.
+    const s2 = (await GpuSampler.start(dir, systemClock, 10_000, probe))!;
+    const t1 = systemClock.now();
+    assert.equal(s2.summaryBetween(t1 + 0.001, t1 + 1), null);
+    s2.stop();
   });
 
   it('records /api/ps after each run and nvidia-smi maxima (fake nvidia-smi on PATH)', async () => {
     process.env.PATH = `${fakeNvidiaSmi()}${delimiter}${path}`;
     const ws = makeWorkspace(false);
     const x = normalizeExperiment({ title: 'res', kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['a'], repetitions: 2, warmup: 0 });
+    // Runs of ~2.5 s: nvidia-smi (sampled every second) is asked at least twice during each run.
+    await engine.configure({ paced: { ttftMs: 10, tokensPerSec: 10, tokens: 25 } });
     const r = await runExperiment(x, { reportsDir: ws.reportsDir });
+    await engine.configure({ paced: { ttftMs: 10, tokensPerSec: 200, tokens: 10 } });
     const runs = readRunsSync(r.trDir).runs;
     for (const run of runs) {
       assert.deepEqual(run.loadedModels?.map((m) => [m.endpoint, m.name]), [['default', 'tiny:latest']]);
+      assert.ok(run.gpu && run.gpu.samples >= 2, `${run.gpu?.samples} samples during the run`);
       assert.equal(run.gpu?.util_max_pct, 97);
       assert.equal(run.gpu?.power_max_w, 120.5);
     }
