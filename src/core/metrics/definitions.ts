@@ -45,10 +45,10 @@ export const CALL_METRIC_DEFINITIONS: Readonly<Record<string, string>> = callMet
 /** Run-level metrics of one run (one workflow execution). */
 export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
   wall_ms: 'Run wall time (ms, monotonic clock): start of the run → end of its last call or step.',
-  'stages.ingest': 'Ingest stage duration (ms): reading and inventorying the input files.',
+  'stages.ingest': 'Ingest stage duration (ms): reading and inventorying the input files. In a multi-agent run every agent\'s inputs are read before the start barrier, so its ingest is recorded but lies outside its wall time, stages.total and concurrent_wall_ms.',
   'stages.analysis': 'Analysis stage duration (ms): the analysis LLM call(s), client side.',
   'stages.report': 'Report stage duration (ms): the report LLM call(s), client side.',
-  'stages.total': 'Total workflow duration (ms): first stage start → last stage end.',
+  'stages.total': 'Total workflow duration (ms): first stage start → last stage end (multi-agent agents: from the start barrier, the ingest done before it excluded).',
   files_ingested: 'Number of input files read by the workflow. A run that ingested 0 files while inputs were configured is invalid.',
   'gpu.util_max_pct': 'Highest GPU utilisation (%) among the nvidia-smi samples taken during the run (every 1 s, all GPUs; a sample counts when nvidia-smi was asked after the run started and before it ended, never one from before; gpu.jsonl holds every sample). Absent without nvidia-smi, and for a run shorter than the interval that no sample fell into.',
   'gpu.mem_used_max_mb': 'Highest GPU memory in use (MiB) among the nvidia-smi samples taken during the run.',
@@ -60,7 +60,7 @@ export const RUN_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
 
 /** Multi-agent run metrics (PRODUCT.md §2.2). */
 export const MULTI_AGENT_METRIC_DEFINITIONS: Readonly<Record<string, string>> = {
-  concurrent_wall_ms: 'Concurrent wall time (ms): earliest agent start → latest agent end.',
+  concurrent_wall_ms: 'Concurrent wall time (ms): earliest agent start → latest agent end; agents start at the barrier, after their inputs were read, so it holds only the agents\' work.',
   overlap_efficiency: 'Overlap efficiency (%) = Σ agent wall times / concurrent wall time / N × 100 — the original program\'s "parallel efficiency". Measures how much the agents overlapped in time, not a throughput gain.',
   speedup_vs_sequential: 'Real speedup (×) = Σ solo wall times of the same agents (each run alone, same endpoint and options, measured in this experiment) / concurrent wall time. Null without a sequential baseline.',
   aggregate_tps: 'Aggregate throughput (tokens/s) = Σ eval_count of all agents\' calls / (concurrent wall time / 1000).',

@@ -59,18 +59,35 @@ function header(input: WorkflowInput, ctx: RunContext): string {
   ].join('\n');
 }
 
-export async function runWorkflow(ctx: RunContext, input: WorkflowInput, reportsDir?: string): Promise<WorkflowResult> {
+/** A workflow's input walk, done before its calls: the inventory (null without inputs) and how long it took. */
+export interface PreparedInputs { inventory: Inventory | null; ingestMs: number | null }
+
+/**
+ * Walk and read a workflow's inputs. The multi-agent kind does this for every agent before the start
+ * barrier: the walk is synchronous, so done after it, it serialised the agents' starts and counted in
+ * the concurrent wall time.
+ */
+export function prepareInputs(ctx: RunContext, w: Workflow, reportsDir?: string): PreparedInputs {
+  const globs = inputsOf(w);
+  if (globs.length === 0 && w.type !== 'report-agent') return { inventory: null, ingestMs: null };
+  const t = ctx.clock.now();
+  const inventory = ingest(ctx.x.workspaceDir, globs, { ...(w.type === 'report-agent' && w.maxFiles ? { maxFiles: w.maxFiles } : {}), ...(reportsDir ? { excludeDirs: [reportsDir] } : {}) });
+  return { inventory, ingestMs: ctx.clock.now() - t };
+}
+
+/**
+ * Run a workflow. Without `prepared` the inputs are walked first and the walk counts in startMs…endMs
+ * (the agent kind); with it (the multi-agent kind) startMs is when the calls begin and stages.ingest is
+ * the walk done before.
+ */
+export async function runWorkflow(ctx: RunContext, input: WorkflowInput, reportsDir?: string, prepared?: PreparedInputs): Promise<WorkflowResult> {
   const w = input.workflow;
   const startMs = ctx.clock.now();
   const stages: Record<string, number> = {};
   const calls: CallRecord[] = [];
   const globs = inputsOf(w);
-  let inventory: Inventory | null = null;
-  if (globs.length > 0 || w.type === 'report-agent') {
-    const t = ctx.clock.now();
-    inventory = ingest(ctx.x.workspaceDir, globs, { ...(w.type === 'report-agent' && w.maxFiles ? { maxFiles: w.maxFiles } : {}), ...(reportsDir ? { excludeDirs: [reportsDir] } : {}) });
-    stages.ingest = ctx.clock.now() - t;
-  }
+  const { inventory, ingestMs } = prepared ?? prepareInputs(ctx, w, reportsDir);
+  if (ingestMs !== null) stages.ingest = ingestMs;
   const values: Record<string, string> = {
     inventory: inventory?.summary ?? '',
     files: String(inventory?.files.length ?? 0),

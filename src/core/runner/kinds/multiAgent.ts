@@ -6,7 +6,7 @@ import type { NormalizedAgent } from '../../experiment/types';
 import type { RunContext } from '../context';
 import type { KindExecutor, RunOutcome } from './types';
 import { variantOf } from './variant';
-import { ingestInvalidReason, runWorkflow, type WorkflowResult } from '../../workflow/run';
+import { ingestInvalidReason, prepareInputs, runWorkflow, type WorkflowResult } from '../../workflow/run';
 import { firstInvalidReason } from '../validity';
 import { meanTtft, multiAgentMetrics, type SoloMeasure } from './multiAgentMetrics';
 
@@ -59,12 +59,14 @@ export function makeMultiAgentKind(reportsDir: string): KindExecutor {
     const x = ctx.x;
     const key = `${ctx.planned.variant}#${ctx.planned.repetition}`;
     const chosen = ctx.planned.soloAgent ? x.agents!.filter((a) => a.name === ctx.planned.soloAgent) : x.agents!;
+    // Each agent's inputs are walked before the barrier: the concurrent wall time holds only the agents' work.
+    const inputs = chosen.map((a) => prepareInputs(ctx, a.workflow, reportsDir));
     let release!: () => void;
     const barrier = new Promise<void>((r) => (release = r));
     const t0 = ctx.clock.now();
-    const running = chosen.map(async (a) => {
+    const running = chosen.map(async (a, i) => {
       await barrier;
-      return runWorkflow(ctx, { workflow: a.workflow, endpoint: a.endpoint, model: a.model, options: agentOptions(ctx, a), agent: a.name, ...(x.system ? { system: x.system } : {}) }, reportsDir);
+      return runWorkflow(ctx, { workflow: a.workflow, endpoint: a.endpoint, model: a.model, options: agentOptions(ctx, a), agent: a.name, ...(x.system ? { system: x.system } : {}) }, reportsDir, inputs[i]);
     });
     release();
     const results = await Promise.all(running);
