@@ -18,6 +18,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   E_NOT_FOUND: EXIT.badInput,
   E_NOT_WRITABLE: EXIT.badInput,
   E_UNTRUSTED: EXIT.badInput,
+  E_OUTSIDE_WORKSPACE: EXIT.badInput,
   E_UNREACHABLE: EXIT.unavailable,
   E_MODEL_NOT_FOUND: EXIT.unavailable,
   E_ABORTED: EXIT.interrupted,

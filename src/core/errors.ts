@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'E_NOT_FOUND'            // a TR directory, file or variant that does not exist
   | 'E_NOT_WRITABLE'         // the reports directory cannot be written
   | 'E_UNTRUSTED'            // a command experiment in an untrusted workspace
+  | 'E_OUTSIDE_WORKSPACE'    // a file an experiment names resolves outside the workspace (Workspace Trust)
   // endpoints (gateway)
   | 'E_UNREACHABLE'          // connection refused / DNS / reset before a response
   | 'E_MODEL_NOT_FOUND'      // 404 model 'x' not found

@@ -76,7 +76,7 @@ async function pickExperiment(s: CommandServices): Promise<{ file: string; templ
 /** The model step: {} = as in the file, { model } = every call on it, undefined = dismissed. */
 async function pickModel(s: CommandServices, file: string): Promise<{ model?: string } | undefined> {
   // An invalid file fails here as the run would, with its JSON paths.
-  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd());
+  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd(), undefined, vscode.workspace.isTrusted);
   const endpoint = { name: x.endpoint, url: x.endpoints[x.endpoint] ?? '' };
   const items = installedModels(endpoint).then((installed) => modelChoices(modelsOf(x), endpoint, installed).map((c) => (
     c.kind === 'separator' ? { label: c.label, kind: vscode.QuickPickItemKind.Separator, choice: c } : { label: c.label, description: c.description, choice: c }
@@ -185,7 +185,7 @@ export interface Validation { readonly file: string; readonly kind: string; read
 export function validateExperiment(s: CommandServices, arg?: string | vscode.Uri): Validation {
   const file = arg ? fileOf(arg) : vscode.window.activeTextEditor?.document.uri.fsPath;
   if (!file) throw new ChimeraError('E_BAD_INPUT', 'no experiment file to validate', { hint: 'open a *.experiment.json file or pass its path' });
-  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd());
+  const x = prepareExperiment(file, s.config(), s.workspaceDir() ?? process.cwd(), undefined, vscode.workspace.isTrusted);
   const v: Validation = { file, kind: x.kind, variants: x.variants.map((v) => v.name), runs: buildPlan(x).length };
   const text = `${vscode.workspace.asRelativePath(file)} is valid: ${v.kind}, ${v.variants.length} variant(s), ${v.runs} runs planned.`;
   s.log.info(text);

@@ -11,7 +11,8 @@ import { Disposable } from './disposable';
 import type { ChannelLog } from './log';
 import { abortOnCancel, RunProgressView } from './progress';
 import { writeTrReport } from './reportWriting';
-import { cliCommand, prepareExperiment } from './runSetup';
+import { cliCommand, endpointsNeedingConsent, prepareExperiment } from './runSetup';
+import type { NormalizedExperiment } from '../core/experiment/types';
 
 export interface RunRequest {
   readonly file: string;
@@ -72,6 +73,24 @@ export class RunController extends Disposable {
     return true;
   }
 
+  /** Untrusted workspace: prompts go to an endpoint off this machine only after the user says so. */
+  private async confirmEndpoints(file: string, x: NormalizedExperiment, trusted: boolean): Promise<void> {
+    const remote = endpointsNeedingConsent(file, x, trusted);
+    if (remote.length === 0) return;
+    const list = remote.map((e) => `${e.name} = ${e.url}`).join(', ');
+    const send = 'Send to These Endpoints';
+    const answer = await vscode.window.showWarningMessage(
+      `"${x.title}" comes from an untrusted workspace and sends its prompts to endpoints off this machine: ${list}.`,
+      { modal: true, detail: 'Only loopback endpoints are used without asking while the workspace is not trusted.' },
+      send,
+    );
+    if (answer !== send) {
+      throw new ChimeraError('E_UNTRUSTED', `not sent: the experiment file names endpoints off this machine (${list}) in an untrusted workspace`, {
+        where: file, hint: 'confirm when asked, use loopback endpoints, or trust the workspace (Workspaces: Manage Workspace Trust)',
+      });
+    }
+  }
+
   /** The outcome, or undefined when it was cancelled before its TR directory existed (nothing written). */
   async run(req: RunRequest): Promise<RunOutcome | undefined> {
     if (this.active) {
@@ -83,7 +102,9 @@ export class RunController extends Disposable {
     const workspaceDir = this.deps.workspaceDir() ?? process.cwd();
     const reportsDir = this.deps.reportsDir();
     // Invalid files fail here, before any directory is created.
-    const x = prepareExperiment(req.file, cfg, workspaceDir, req.model);
+    const trusted = vscode.workspace.isTrusted;
+    const x = prepareExperiment(req.file, cfg, workspaceDir, req.model, trusted);
+    await this.confirmEndpoints(req.file, x, trusted);
     const active: ActiveRun = { controller: new AbortController(), file: req.file };
     this.active = active;
     this.deps.dashboard.reset();
@@ -100,7 +121,7 @@ export class RunController extends Disposable {
               reportsDir,
               ...(req.tr ? { tr: req.tr } : {}),
               signal: active.controller.signal,
-              trusted: vscode.workspace.isTrusted,
+              trusted,
               gpuSampling: cfg.gpuSampling,
               log: this.deps.log,
               command: cliCommand(req.file, workspaceDir, reportsDir, x.endpoints, x.modelOverride?.model),

@@ -7,13 +7,14 @@ import { runCommandLine } from '../core/experiment/commandLine';
 import { applyModelOverride } from '../core/experiment/modelOverride';
 import { normalizeExperiment } from '../core/experiment/normalize';
 import type { NormalizedExperiment } from '../core/experiment/types';
+import { remoteEndpoints } from '../core/trust/endpoints';
 import type { ChimeraforgeConfig } from './config';
 
 export type RunSettings = Pick<ChimeraforgeConfig, 'endpoints' | 'defaultModel' | 'defaultRepetitions' | 'defaultWarmup'>;
 
 /** Reads, validates (throws ChimeraError naming the file and every JSON path) and normalizes; `model`
  *  (the palette's model pick) replaces every model the file names (experiment/modelOverride.ts). */
-export function prepareExperiment(file: string, settings: RunSettings, workspaceDir: string, model?: string): NormalizedExperiment {
+export function prepareExperiment(file: string, settings: RunSettings, workspaceDir: string, model?: string, trusted = true): NormalizedExperiment {
   const x = readExperimentFile(file);
   return applyModelOverride(normalizeExperiment({
     ...x,
@@ -21,7 +22,18 @@ export function prepareExperiment(file: string, settings: RunSettings, workspace
     repetitions: x.repetitions ?? settings.defaultRepetitions,
     warmup: x.warmup ?? settings.defaultWarmup,
     endpoints: { ...settings.endpoints, ...(x.endpoints ?? {}) },
-  }, { sourceFile: file, workspaceDir }), model, 'the model picked for Run Experiment');
+  }, { sourceFile: file, workspaceDir, trusted }), model, 'the model picked for Run Experiment');
+}
+
+/**
+ * Endpoints an untrusted workspace's experiment file points away from this machine: they need the user's
+ * consent before any prompt is sent. Endpoints from settings are not listed: in an untrusted workspace VS
+ * Code reads chimeraforge.endpoints from user settings only (package.json restrictedConfigurations).
+ */
+export function endpointsNeedingConsent(file: string, x: NormalizedExperiment, trusted: boolean): { name: string; url: string }[] {
+  if (trusted) return [];
+  const named = Object.keys(readExperimentFile(file).endpoints ?? {});
+  return remoteEndpoints(Object.fromEntries(named.map((n) => [n, x.endpoints[n]])));
 }
 
 /** The CLI command that re-runs the experiment the same way (for the report's reproducibility section). */

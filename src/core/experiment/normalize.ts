@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ChimeraError } from '../errors';
 import { validateEndpointUrl } from '../ollama/url';
+import { confinedPath } from '../trust/paths';
 import type { OllamaOptions } from '../types';
 import { DEFAULT_COLD_THRESHOLD_MS } from '../metrics/callMetrics';
 import { normalizeCapacity } from '../capacity/normalize';
@@ -51,10 +52,11 @@ function withMaxTokens(options: OllamaOptions, maxTokens: number | null): Ollama
   return { ...options, num_predict: maxTokens };
 }
 
-function readPrompts(x: ExperimentFile, baseDir: string): string[] {
+function readPrompts(x: ExperimentFile, baseDir: string, workspaceDir: string, trusted: boolean): string[] {
   if (x.prompts) return x.prompts;
   if (!x.promptsFile) return [];
-  const file = resolve(baseDir, x.promptsFile);
+  // Workspace Trust: an experiment file must not read (and send to an endpoint) a file outside the workspace.
+  const file = confinedPath(x.promptsFile, baseDir, { workspaceDir, trusted, field: 'promptsFile' });
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -131,8 +133,18 @@ function repetitionsOf(x: ExperimentFile): Pick<NormalizedExperiment, 'repetitio
 
 const DEFAULT_WORKFLOW: Workflow = { type: 'report-agent', inputs: [] };
 
-export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: string; workspaceDir?: string; endpointOverrides?: Record<string, string> } = {}): NormalizedExperiment {
+export interface NormalizeOptions {
+  sourceFile?: string;
+  /** The workspace folder (default: the experiment file's folder): files the experiment reads must be inside it. */
+  workspaceDir?: string;
+  endpointOverrides?: Record<string, string>;
+  /** Workspace Trust (default true, as on the command line): untrusted, nothing outside the workspace is read. */
+  trusted?: boolean;
+}
+
+export function normalizeExperiment(x: ExperimentFile, opts: NormalizeOptions = {}): NormalizedExperiment {
   const baseDir = opts.sourceFile ? dirname(resolve(opts.sourceFile)) : process.cwd();
+  const workspaceDir = opts.workspaceDir ?? baseDir;
   checkContentionRule(x);
   const model = x.model ?? DEFAULTS.model;
   const maxTokens = x.maxTokens ?? null;
@@ -159,7 +171,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     api: x.api ?? 'generate',
     stream: x.stream ?? true,
     ...(x.system ? { system: x.system } : {}),
-    prompts: readPrompts(x, baseDir),
+    prompts: readPrompts(x, baseDir, workspaceDir, opts.trusted ?? true),
     variants,
     ...(x.sweep ? { sweep: x.sweep } : {}),
     ...repetitionsOf(x),
@@ -189,7 +201,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: { sourceFile?: stri
     ...(x.supersedes ? { supersedes: x.supersedes } : {}),
     ...(x.tags ? { tags: x.tags } : {}),
     ...(opts.sourceFile ? { sourceFile: resolve(opts.sourceFile) } : {}),
-    workspaceDir: opts.workspaceDir ?? baseDir,
+    workspaceDir,
   };
   return n;
 }

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { isInside } from '../trust/paths';
 
 export type DataType = 'csv' | 'json' | 'markdown';
 export interface IngestedFile { path: string; type: DataType; bytes: number; modified: string; excerpt: string }
@@ -30,9 +31,22 @@ function walk(root: string, dir: string, skip: Set<string>, out: string[]): void
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || e.name.startsWith('.') || skip.has(full)) continue;
       walk(root, full, skip, out);
-    } else if (e.isFile()) {
+    } else if (e.isFile() || (e.isSymbolicLink() && linkedFileInside(full, root))) {
       out.push(relative(root, full).split(sep).join('/'));
     }
+  }
+}
+
+/**
+ * Workspace Trust: a symlink is read only when it resolves (realpath) to a file inside the workspace;
+ * one that leads out (`data/x.csv -> ~/.ssh/id_rsa`) is passed over, trusted or not. Linked folders
+ * are never followed (no cycles, no way out).
+ */
+function linkedFileInside(link: string, root: string): boolean {
+  try {
+    return statSync(link).isFile() && isInside(link, root);
+  } catch {
+    return false; // a dangling link
   }
 }
 
