@@ -2,7 +2,7 @@
 // it in the dashboard or preview its report.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { escapeInline } from '../core/report/format';
+import { escapeInline, trRef } from '../core/report/format';
 import { firstFinding } from '../core/report/reportsIndex';
 import { readMeta, shownStatus } from '../core/store/read';
 import { existingTrIds } from '../core/store/trId';
@@ -25,7 +25,7 @@ export class TrHover implements vscode.HoverProvider {
       const arg = encodeURIComponent(JSON.stringify([id]));
       // Titles are user text: escaped. The key finding comes markdown-escaped from the reports index.
       md.appendMarkdown(`**${id}** — ${escapeInline(meta.title)}\n\n`);
-      md.appendMarkdown(`${escapeInline(`${meta.kind} · ${shownStatus(meta)} · ${shortDate(meta.createdAt ?? null)}`)}${meta.supersededBy ? ` · superseded by ${meta.supersededBy}` : ''}\n\n`);
+      md.appendMarkdown(`${escapeInline(`${meta.kind} · ${shownStatus(meta)} · ${shortDate(meta.createdAt ?? null)}`)}${meta.supersededBy ? ` · superseded by ${trRef(meta.supersededBy)}` : ''}\n\n`);
       md.appendMarkdown(firstFinding(meta));
       md.appendMarkdown(`\n\n[Open in Dashboard](command:chimeraforge.openInDashboard?${arg}) · [Preview Report](command:chimeraforge.previewReport?${arg})`);
     } catch (e) {

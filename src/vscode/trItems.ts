@@ -1,5 +1,6 @@
 // How one TR directory reads in the results explorer: label, description, tooltip lines, context
 // value. Pure (no vscode import), so the wording is unit-tested.
+import { code, escapeInline, trRef } from '../core/report/format';
 import type { TrListing } from '../core/store/list';
 
 export interface TrPresentation {
@@ -32,7 +33,7 @@ export function presentTr(t: TrListing): TrPresentation {
     return {
       label: t.id,
       description: `unreadable: ${t.error}`,
-      tooltip: [`**${t.id}** cannot be read`, '', `\`${t.dir}\``, '', t.error, '', 'Open its meta.json to repair it, or delete the directory.'],
+      tooltip: [`**${t.id}** cannot be read`, '', code(t.dir), '', escapeInline(t.error), '', 'Open its meta.json to repair it, or delete the directory.'],
       contextValue: 'tr.corrupt',
       icon: 'warning',
     };
@@ -42,16 +43,17 @@ export function presentTr(t: TrListing): TrPresentation {
   if (t.imported) parts.push('imported');
   const description = superseded ? `superseded by ${t.supersededBy} · ${parts.join(' · ')}` : parts.join(' · ');
   const c = t.counts;
+  // The tooltip is markdown and meta.json is text anyone can edit: titles escaped, TR references validated.
   const tooltip = [
-    `**${t.id}** — ${t.title}`,
+    `**${t.id}** — ${escapeInline(t.title)}`,
     '',
-    `${t.kind} experiment, **${t.status}**${superseded ? `, superseded by ${t.supersededBy}` : ''}${t.supersedes ? `, supersedes ${t.supersedes}` : ''}`,
+    `${escapeInline(t.kind)} experiment, **${escapeInline(t.status)}**${superseded ? `, superseded by ${trRef(t.supersededBy)}` : ''}${t.supersedes ? `, supersedes ${trRef(t.supersedes)}` : ''}`,
     '',
     c ? `runs: ${c.completed} of ${c.planned} done · ${c.warmup} warm-up · ${c.failed} failed · ${c.invalid} invalid${c.cancelled ? ` · ${c.cancelled} cancelled` : ''}` : 'runs: no counts recorded',
     '',
     `started ${shortDate(t.createdAt) || '?'}${t.finishedAt ? `, finished ${shortDate(t.finishedAt)}` : ''} (UTC)`,
     '',
-    `\`${t.dir}\``,
+    code(t.dir),
   ];
   return {
     label: superseded ? `${t.id}  ${strike(t.title)}` : `${t.id}  ${t.title}`,

@@ -1,6 +1,7 @@
 // Fixed formatting for reports: the same number always prints the same way (reports must be
 // byte-identical when regenerated), and text that came from users or models cannot change the
 // document's structure (escaped for tables, inline text and quoted blocks).
+import { parseTrId } from '../store/trId';
 
 /** A number for tables and prose: precision by magnitude, integers as such, en-US grouping from 1,000, '—' when undefined. */
 export function fmtNum(x: number | null | undefined): string {
@@ -94,6 +95,15 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** `code` span for identifiers (metric names, ids) that may contain underscores. */
+/**
+ * A TR reference read from meta.json (supersedes, supersededBy) for markdown: the id itself when it is a
+ * TR id, otherwise escaped text — a hand-edited meta.json must not inject links or command URIs.
+ */
+export function trRef(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return parseTrId(text) ? text : escapeInline(text);
+}
+
 export function code(text: string): string {
   return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
 }

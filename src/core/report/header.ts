@@ -3,7 +3,7 @@
 import type { ShownStatus } from '../types';
 import { keyFindings } from './findings';
 import { gitText } from './methodology';
-import { code, escapeInline, fmtNum } from './format';
+import { code, escapeInline, fmtNum, trRef } from './format';
 import type { ReportInput } from './model';
 
 /** The report's title line: "Technical Report 116: <title>" (TR111_v2 → "111 v2"). */
@@ -72,13 +72,13 @@ export function renderHeader(input: ReportInput): string {
   const meta1 = [
     `**Report:** ${meta.id}`,
     `**Date:** ${escapeInline(meta.createdAt)}${meta.finishedAt ? ` → ${escapeInline(meta.finishedAt)}` : ' (not finished)'}`,
-    `**Status:** ${status}${meta.supersededBy ? ` — superseded by ${meta.supersededBy}${meta.supersedeReason ? ` (${escapeInline(meta.supersedeReason)})` : ''}` : ''}`,
+    `**Status:** ${status}${meta.supersededBy ? ` — superseded by ${trRef(meta.supersededBy)}${meta.supersedeReason ? ` (${escapeInline(meta.supersedeReason)})` : ''}` : ''}`,
     `**Kind:** ${code(meta.kind)}`,
     ...environmentLines(input),
     `**Total Runs:** ${c.runs} recorded of ${planned} planned — ${c.counted} counted, ${c.warmup} warm-up, ${c.solo} solo baseline, ${c.failed} failed, ${c.invalid} invalid, ${c.cancelled} cancelled`,
     `**Experiment hash:** ${code(meta.experiment.hash)}`,
   ];
-  if (meta.supersedes) meta1.push(`**Supersedes:** ${meta.supersedes}`);
+  if (meta.supersedes) meta1.push(`**Supersedes:** ${trRef(meta.supersedes)}`);
   if (meta.imported) meta1.push(`**Imported from:** ${escapeInline(String(meta.imported.from))} (layout ${escapeInline(String(meta.imported.layout))}, ${meta.imported.files} files)`);
   // Two trailing spaces keep one line per fact in every markdown renderer.
   lines.push(meta1.join('  \n'), '');

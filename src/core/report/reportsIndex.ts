@@ -10,7 +10,7 @@ import { readMeta } from '../store/read';
 import { reportFileName } from '../store/trId';
 import type { Meta } from '../types';
 import { keyFindings } from './findings';
-import { escapeInline, table } from './format';
+import { escapeInline, table, trRef } from './format';
 
 export const INDEX_FILE = 'README.md';
 
@@ -57,7 +57,7 @@ export function renderIndex(reportsDir: string): string {
   for (const e of all) for (const tag of tagsOf(e.meta)) phases.set(tag, [...(phases.get(tag) ?? []), e]);
   if (phases.size) {
     out.push('## Research phases', '');
-    for (const [tag, list] of phases) out.push(`### ${escapeInline(tag)}`, '', ...list.map((e) => `- ${e.link} — ${escapeInline(e.t.title)}${e.t.supersededBy ? ` (superseded by ${e.t.supersededBy})` : ''}`), '');
+    for (const [tag, list] of phases) out.push(`### ${escapeInline(tag)}`, '', ...list.map((e) => `- ${e.link} — ${escapeInline(e.t.title)}${e.t.supersededBy ? ` (superseded by ${trRef(e.t.supersededBy)})` : ''}`), '');
   }
   out.push('## Current reports', '');
   out.push(current.length
@@ -65,7 +65,7 @@ export function renderIndex(reportsDir: string): string {
     : 'No current reports.', '');
   out.push('## Superseded reports', '');
   out.push(superseded.length
-    ? table(['Report', 'Superseded By', 'Reason'], superseded.map((e) => [e.link, e.t.supersededBy!, escapeInline(e.meta?.supersedeReason ?? '—')]))
+    ? table(['Report', 'Superseded By', 'Reason'], superseded.map((e) => [e.link, trRef(e.t.supersededBy), escapeInline(e.meta?.supersedeReason ?? '—')]))
     : 'No superseded reports.', '');
   out.push('## Key findings', '');
   out.push(current.length ? current.map((e) => `- **${e.t.id}** (${escapeInline(e.t.title || 'untitled')}): ${e.finding}`).join('\n') : 'None yet.', '');

@@ -1,7 +1,7 @@
 // Report formatting and escaping, table-driven: fixed number formats (byte-identical reports) and text
 // from users or models that cannot change the document's structure.
 import assert from 'node:assert/strict';
-import { codeBlock, escapeInline, fmtCi, fmtFraction, fmtNum, fmtOptions, fmtP, quoteUntrusted } from '../../../src/core/report/format';
+import { codeBlock, escapeInline, fmtCi, fmtFraction, fmtNum, fmtOptions, fmtP, quoteUntrusted, trRef } from '../../../src/core/report/format';
 import { demoteReport } from '../../../src/core/report/compendium';
 import { reportTitle, statusBanner } from '../../../src/core/report/header';
 import { slug } from '../../../src/core/report/render';
@@ -67,5 +67,12 @@ describe('report formatting', () => {
   it('demoteReport moves headings down, drops the table of contents, leaves code blocks alone', () => {
     const md = ['# Title', '', '## Table of Contents', '', '- [x](#x)', '', '## 1. A', '```', '# not a heading', '```', '### Sub', '> \\# quoted'].join('\n');
     assert.equal(demoteReport(md), ['## Title', '', '### 1. A', '```', '# not a heading', '```', '#### Sub', '> \\# quoted'].join('\n'));
+  });
+  it('trRef: a TR id as is, anything else from meta.json escaped (no link, no command URI)', () => {
+    assert.equal(trRef('TR12'), 'TR12');
+    assert.equal(trRef('TR111_v2'), 'TR111_v2');
+    assert.equal(trRef('[x](command:evil)'), '\\[x\\](command:evil)');
+    assert.equal(trRef({ a: 1 }), '{"a":1}');
+    assert.equal(trRef('TR1 <script>'), 'TR1 &lt;script&gt;');
   });
 });

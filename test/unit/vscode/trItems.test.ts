@@ -43,6 +43,18 @@ describe('vscode results explorer: presentTr', () => {
     assert.match(tip, /`\/r\/TR7`/);
   });
 
+  it('meta.json text in the markdown tooltip cannot inject links or command URIs (titles escaped, TR references validated)', () => {
+    const evil = '[Open](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)';
+    const tip = presentTr({ ...base, title: `<img src=x> ${evil}`, supersededBy: evil, supersedes: `TR1) ${evil}`, kind: '**agent**' }).tooltip.join('\n');
+    assert.doesNotMatch(tip, /(^|[^\\])\]\(command:/, 'no unescaped link');
+    assert.ok(!tip.includes('<img'), tip);
+    assert.match(tip, /\\\[Open\\\]\(command:/);
+    assert.match(tip, /\\\*\\\*agent\\\*\\\* experiment/);
+    const corrupt = presentTr({ ...base, error: `bad ${evil}`, dir: '/r/TR`7' }).tooltip.join('\n');
+    assert.doesNotMatch(corrupt, /(^|[^\\])\]\(command:/, 'no unescaped link');
+    assert.ok(!corrupt.includes('TR`7'), corrupt);
+  });
+
   it('strike() puts a combining stroke after every character, shortDate() keeps date and minute', () => {
     assert.equal(strike('ab'), 'a\u0336b\u0336');
     assert.equal(shortDate('2026-01-02T03:04:05Z'), '2026-01-02 03:04');
