@@ -96,10 +96,10 @@ describe('self-reported calls', () => {
     const parse = (extra: Record<string, unknown>) => parseSelfReport(JSON.stringify({ chimeraforge: 'call', stage: 'a', model: 'm', end_ms: 250, ...extra }), 1500, ctx, 1) as CallRecord;
     const unknown = parse({ final: final(40) });
     assert.equal(unknown.textChars, null);
-    assert.equal(callInvalidReason(unknown, {}), null);
-    assert.match(callInvalidReason(parse({ final: final(0) }), {}) ?? '', /^empty output: a returned no tokens/);
+    assert.equal(callInvalidReason(unknown), null);
+    assert.match(callInvalidReason(parse({ final: final(0) })) ?? '', /^empty output: a returned no tokens/);
     // A program that says it produced no text is still believed.
-    assert.match(callInvalidReason(parse({ final: final(40), text_chars: 0 }), {}) ?? '', /^empty output/);
+    assert.match(callInvalidReason(parse({ final: final(40), text_chars: 0 })) ?? '', /^empty output/);
   });
   it('records a reported failure with its code', () => {
     const r = parseSelfReport('{"chimeraforge":"call","model":"m","end_ms":9,"status":"failed","error":"boom","error_code":"E_TIMEOUT"}', 0, ctx, 2);
