@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { ChimeraError } from '../src/core/errors';
 import type { EngineConfig, EngineConfigPatch } from './config';
 import { withoutHonouredEnv } from './env';
+import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER, newAdminToken } from './server/admin';
 import type { EngineStats } from './server/state';
 
 export type { EngineConfig, EngineConfigPatch, EngineMode, FaultConfig, FaultKind, PacedConfig } from './config';
@@ -21,6 +22,8 @@ export interface EngineHandle {
   /** Test control: change mode, paced schedule or fault at run time (resets the fault counters). */
   configure(c: EngineConfigPatch): Promise<void>;
   stats(): Promise<EngineStats>;
+  /** The token this engine's control routes require (header `x-chimeraforge-admin-token`); for tests that call them directly. */
+  adminToken: string;
 }
 
 export interface StartOptions {
@@ -63,8 +66,9 @@ function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((res) => child.once('exit', () => res()));
 }
 
-async function control(url: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+async function control(url: string, token: string, path: string, body?: unknown): Promise<unknown> {
+  const auth = { [ADMIN_TOKEN_HEADER]: token };
+  const res = await fetch(`${url}${path}`, body === undefined ? { headers: auth } : { method: 'POST', body: JSON.stringify(body), headers: { ...auth, 'Content-Type': 'application/json' } });
   const parsed = (await res.json()) as unknown;
   if (!res.ok) {
     const msg = (parsed as { error?: string }).error ?? `HTTP ${res.status}`;
@@ -77,9 +81,11 @@ export function startEngine(cfg: EngineConfig = {}, opts: StartOptions = {}): Pr
   installExitHook();
   const script = engineBundlePath();
   const lifeline = opts.lifeline ?? true;
+  // The control routes' token goes to the child in its environment, never on a command line or a log line.
+  const adminToken = newAdminToken();
   const child = spawn(process.execPath, [script, '--config-json', JSON.stringify(cfg), ...(lifeline ? ['--stdin-lifeline'] : [])],
     // The configuration is explicit: the caller's OLLAMA_NUM_PARALLEL etc. must not change it.
-    { stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: withoutHonouredEnv(process.env) });
+    { stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: { ...withoutHonouredEnv(process.env), [ADMIN_TOKEN_ENV]: adminToken } });
   live.add(child);
   child.once('exit', () => live.delete(child));
   const tail: string[] = [];
@@ -125,8 +131,9 @@ export function startEngine(cfg: EngineConfig = {}, opts: StartOptions = {}): Pr
         port: Number(new URL(url).port),
         pid: child.pid ?? msg.pid ?? -1,
         stop,
-        configure: async (c) => { await control(url, '/_chimeraforge/config', c); },
-        stats: async () => (await control(url, '/_chimeraforge/stats')) as EngineStats,
+        configure: async (c) => { await control(url, adminToken, '/_chimeraforge/config', c); },
+        stats: async () => (await control(url, adminToken, '/_chimeraforge/stats')) as EngineStats,
+        adminToken,
       });
     });
   });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ENGINE_USAGE, parseEngineArgs } from './args';
 import { resolveConfig } from './config';
 import { envConfig } from './env';
+import { takeAdminToken } from './server/admin';
 import { createEngineServer } from './server/http';
 import { EngineState, type LlamaFactory } from './server/state';
 import { isChimeraError } from '../src/core/errors';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const state = new EngineState(cfg, llamaFactory, log);
   // Prepare the llama backend (model file, llama.cpp) before listening, so the first request only loads the model.
   if (cfg.mode === 'llama') await state.active();
-  const server = createEngineServer(state);
+  const server = createEngineServer(state, takeAdminToken(process.env));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, cfg.host, () => resolve());

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { validateConfig } from '../config';
 import { isChimeraError } from '../../src/core/errors';
 import { ENGINE_VERSION, ps, pull, show, tags } from './info';
+import { checkAdmin } from './admin';
 import { handleInference } from './inference';
 import { handleOpenAi } from './openai';
 import { HttpError } from './protocol';
@@ -10,7 +11,7 @@ import { parseInference } from './request';
 import type { EngineState } from './state';
 import { sendError, sendJson } from './writer';
 
-/** Test control, not part of the Ollama API: change mode/paced/fault at run time, read counters. */
+/** Test control, not part of the Ollama API: change mode/paced/fault at run time, read counters (token only, see admin.ts). */
 export const ADMIN_CONFIG = '/_chimeraforge/config';
 export const ADMIN_STATS = '/_chimeraforge/stats';
 
@@ -40,9 +41,10 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function route(state: EngineState, req: IncomingMessage, res: ServerResponse, t0: number): Promise<void> {
+async function route(state: EngineState, req: IncomingMessage, res: ServerResponse, t0: number, adminToken: string): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://engine').pathname;
   const method = req.method ?? 'GET';
+  if (path === ADMIN_CONFIG || path === ADMIN_STATS) checkAdmin(req, adminToken);
   const get = method === 'GET' || method === 'HEAD';
   if (path === '/' && get) {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -86,11 +88,12 @@ async function route(state: EngineState, req: IncomingMessage, res: ServerRespon
   res.end('404 page not found');
 }
 
-export function createEngineServer(state: EngineState): Server {
+/** `adminToken`: what the control routes require (admin.ts takeAdminToken). */
+export function createEngineServer(state: EngineState, adminToken: string): Server {
   const server = createServer((req, res) => {
     const t0 = performance.now();
     state.requests++;
-    route(state, req, res, t0).catch((e: unknown) => {
+    route(state, req, res, t0, adminToken).catch((e: unknown) => {
       if (e instanceof HttpError) {
         if (e.status === 499) {
           if (!res.destroyed && !res.headersSent) sendError(res, 499, e.message);

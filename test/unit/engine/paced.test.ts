@@ -215,7 +215,7 @@ describe('engine paced mode (HTTP)', function () {
     assert.equal(s.mode, 'paced');
     assert.ok(s.inference >= 10 && s.requests > s.inference, JSON.stringify(s));
     assert.ok(s.loads >= 3 && s.unloads >= 2, JSON.stringify(s));
-    const bad = await fetch(`${e.url}/_chimeraforge/config`, { method: 'POST', body: '{"tempo":1}' });
+    const bad = await fetch(`${e.url}/_chimeraforge/config`, { method: 'POST', body: '{"tempo":1}', headers: { 'x-chimeraforge-admin-token': e.adminToken } });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /unknown key "tempo"/);
   });
