@@ -13,7 +13,7 @@ import { existingTrIds } from '../store/trId';
 import { type Candidate, chooseCandidate, detectLayouts } from './detect';
 import { REPORTED_HARDWARE, toEnvironment } from './environment';
 import { EndpointNames } from './names';
-import { publishedDifferences } from './published';
+import { publishedDataSet, publishedDifferences } from './published';
 import { parsePythonMulti } from './pythonMulti';
 import { parsePythonSweep } from './pythonSweep';
 import { parseRuntimeMatrix } from './runtimeMatrix';
@@ -69,12 +69,13 @@ export function dataCommit(root: string): string | null {
 }
 
 /** Detect and parse without writing anything. */
-export function planImport(dir: string, layout: LayoutName | 'auto' = 'auto'): { candidate: Candidate; plan: ImportPlan; endpoints: EndpointNames } {
+export function planImport(dir: string, layout: LayoutName | 'auto' = 'auto'): { candidate: Candidate; plan: ImportPlan; endpoints: EndpointNames; contentHash: string } {
   const abs = resolve(dir);
   if (!isDir(abs)) throw new ChimeraError('E_NOT_FOUND', `${abs} is not a folder`, { where: abs, hint: 'pass the folder that holds the original results' });
   const candidate = chooseCandidate(abs, detectLayouts(abs), layout);
   const endpoints = new EndpointNames();
-  const plan = PARSERS[candidate.layout](new ImportScan(candidate.root), endpoints);
+  const scan = new ImportScan(candidate.root);
+  const plan = PARSERS[candidate.layout](scan, endpoints);
   if (plan.runs.length === 0) {
     throw new ChimeraError('E_BAD_INPUT', `no runs of layout ${candidate.layout} found in ${candidate.root}`, {
       where: candidate.root,
@@ -82,7 +83,7 @@ export function planImport(dir: string, layout: LayoutName | 'auto' = 'auto'): {
       hint: 'check the folder and --layout; nothing was written',
     });
   }
-  return { candidate, plan, endpoints };
+  return { candidate, plan, endpoints, contentHash: scan.contentHash() };
 }
 
 /**
@@ -113,10 +114,12 @@ function chooseId(reportsDir: string, plan: ImportPlan, requested?: string): str
 }
 
 export function importResults(dir: string, opts: ImportOptions): ImportResult {
-  const { candidate, plan, endpoints } = planImport(dir, opts.layout ?? 'auto');
+  const { candidate, plan, endpoints, contentHash } = planImport(dir, opts.layout ?? 'auto');
+  // The original program's published figures and hardware describe one data set: attach them only to it.
+  const published = publishedDataSet(candidate.layout, contentHash) !== null;
   const contentionRule = plan.contentionRule ? { rule: plan.contentionRule.rule, threshold: plan.contentionRule.threshold } : undefined;
   const summary = buildSummary(plan.runs, { kind: plan.kind, variants: plan.variants, contentionRule });
-  const differences = [...plan.differences, ...publishedDifferences(plan, summary)];
+  const differences = [...plan.differences, ...publishedDifferences(plan, summary, contentHash)];
   const commit = dataCommit(candidate.root);
   // variants (with scenario) and contention are what a later `report` rebuilds the summary from.
   const experiment = {
@@ -132,6 +135,7 @@ export function importResults(dir: string, opts: ImportOptions): ImportResult {
   if (emptyCalls.length) {
     notes.push(`${emptyCalls.length} run(s) hold a call that ended without server counters (${emptyCalls.slice(0, 5).map((r) => `${r.variant} #${r.repetition}`).join(', ')}): the call is marked failed and left out of per-call statistics; the run is kept because its wall times, which the original's run metrics use, were measured.`);
   }
+  if (!published) notes.push(`The data (${contentHash}) is not the published ${candidate.layout} data set: the original reports' figures and hardware are not attached; only the stored-vs-recomputed checks apply.`);
   if (plan.kind === 'multi-agent') notes.push('speedup_vs_sequential is null: the original measured no solo (sequential) baseline, so only the overlap efficiency can be reproduced.');
   const writer = TrWriter.create(opts.reportsDir, {
     title: opts.title ?? plan.title,
@@ -154,7 +158,9 @@ export function importResults(dir: string, opts: ImportOptions): ImportResult {
       dataFrom: plan.firstAt,
       dataTo: plan.lastAt,
       environmentSources: plan.environment.sources,
-      reportedHardware: REPORTED_HARDWARE,
+      contentHash,
+      publishedDataSet: published,
+      ...(published ? { reportedHardware: REPORTED_HARDWARE } : {}),
       importedAt: new Date().toISOString(),
     },
     differences,

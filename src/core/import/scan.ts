@@ -1,7 +1,8 @@
 // Reading the original's folders defensively: every file that cannot be used (0 bytes, not JSON, unreadable)
 // is recorded with its reason and the import goes on; nothing here throws on bad data.
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { errorMessage } from '../errors';
 import type { Skipped } from './types';
 
@@ -16,8 +17,26 @@ export class ImportScan {
   files = 0;
   /** Markdown reports the original wrote beside its data: expected, not imported (text only). */
   markdownIgnored = 0;
+  /** sha256 of every file read (relative path with '/' → hex digest), for contentHash(). */
+  private readonly digests = new Map<string, string>();
 
   constructor(readonly root: string) {}
+
+  /** The bytes of a file, with their digest noted: every read goes through here. */
+  private read(path: string): Buffer {
+    const buf = readFileSync(path);
+    this.digests.set(this.rel(path).split(sep).join('/'), createHash('sha256').update(buf).digest('hex'));
+    return buf;
+  }
+
+  /**
+   * `sha256:<hex>` over the files this import read, as `sha256sum` lines (`<digest>  <path>`, '/' paths,
+   * sorted): the same data gives the same hash wherever it lies, and one changed, added or missing file changes it.
+   */
+  contentHash(): string {
+    const lines = [...this.digests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, digest]) => `${digest}  ${path}\n`);
+    return `sha256:${createHash('sha256').update(lines.join('')).digest('hex')}`;
+  }
 
   rel(path: string): string {
     return relative(this.root, path) || '.';
@@ -44,7 +63,7 @@ export class ImportScan {
   /** JSON of an optional side file: undefined without recording anything when absent or bad. */
   readJsonQuiet(path: string): unknown {
     try {
-      return JSON.parse(readFileSync(path, 'utf8'));
+      return JSON.parse(this.read(path).toString('utf8'));
     } catch {
       return undefined;
     }
@@ -54,7 +73,7 @@ export class ImportScan {
   readText(path: string): string | undefined {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = this.read(path).toString('utf8');
     } catch (e) {
       this.skip(path, `unreadable: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
       return undefined;

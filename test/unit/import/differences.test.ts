@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tally } from '../../../src/core/import/checks';
 import { renderDifferences, renderDifferencesBody } from '../../../src/core/import/differences';
 import { normalizeScenario, parseConfigName, testId } from '../../../src/core/import/names';
-import { publishedDifferences } from '../../../src/core/import/published';
+import { publishedDataSet, publishedDifferences } from '../../../src/core/import/published';
 import { formatImport } from '../../../src/cli/commands/import';
 import { importResults, planImport } from '../../../src/core/import/importer';
 import { buildSummary } from '../../../src/core/stats/accumulator';
 import type { Difference } from '../../../src/core/import/types';
 import { ROOTS, workspace } from './helpers';
+
+/** The content hash of the published TR114_v2 data (tr110_rust_full at Sahil170595/Chimeraforge@1c11f382). */
+const TR114_DATA = 'sha256:4189f3e07c8e097654dccbd583fd7c1d6bb07d53b3e0eb445e66dfbd2bfc0194';
 
 describe('import: names', () => {
   it('normalises scenario spellings, config folders and test ids', () => {
@@ -51,17 +54,37 @@ describe('import: differences', () => {
     assert.ok(!renderDifferencesBody({ differences: rows }).startsWith('##'));
   });
 
-  it('published claims are checked only against the full published data set, not a subset', () => {
+  it('published claims are checked only when the content hash is the published data set\'s, never by run count', () => {
     const { data } = workspace();
-    const { plan } = planImport(join(data, ROOTS.rustMulti));
-    const summary = buildSummary(plan.runs, { kind: plan.kind, variants: plan.variants });
-    assert.deepEqual(publishedDifferences(plan, summary), []);
-    // Same runs repeated to the published count: the claims are evaluated (and, on this subset, differ).
+    const { plan, contentHash } = planImport(join(data, ROOTS.rustMulti));
+    assert.match(contentHash, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(publishedDataSet('rust-multi', contentHash), null, 'the fixture is a subset');
+    assert.deepEqual(publishedDifferences(plan, buildSummary(plan.runs, { kind: plan.kind, variants: plan.variants }), contentHash), []);
+    // The subset's runs repeated to the published count (135): still not the published data, no claims.
     const full = { ...plan, runs: Array.from({ length: 135 }, (_, i) => ({ ...plan.runs[i % plan.runs.length], run: i + 1 })) };
-    const rows = publishedDifferences(full, buildSummary(full.runs, { kind: plan.kind, variants: plan.variants }));
+    const fullSummary = buildSummary(full.runs, { kind: plan.kind, variants: plan.variants });
+    assert.deepEqual(publishedDifferences(full, fullSummary, contentHash), []);
+    // With the published data set's hash (Sahil170595/Chimeraforge@1c11f382 data/research/tr110_rust_full) they are evaluated.
+    assert.deepEqual(publishedDataSet('rust-multi', TR114_DATA), { runs: 135 });
+    const rows = publishedDifferences(full, fullSummary, TR114_DATA);
     assert.equal(rows.length, 10);
     const mean = rows.find((r) => r.what.startsWith('TR114_v2 mean'))!;
     assert.deepEqual([mean.original, mean.agrees, mean.unit], [98.281, false, '%']);
+  });
+
+  it('the content hash is of the files read: the same wherever the data lies, changed by one byte or one more data file', () => {
+    const a = workspace();
+    const b = workspace();
+    const hashOf = (root: string): string => planImport(join(root, ROOTS.rustMulti)).contentHash;
+    const h = hashOf(a.data);
+    assert.equal(hashOf(b.data), h);
+    const file = join(b.data, ROOTS.rustMulti, 'chimera-homo', 'test108', 'run_1', 'metrics.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\s*$/, ' \n'));
+    assert.notEqual(hashOf(b.data), h, 'one byte more');
+    const c = workspace();
+    const run = join(c.data, ROOTS.rustMulti, 'chimera-homo', 'test108', 'run_3');
+    cpSync(join(c.data, ROOTS.rustMulti, 'chimera-homo', 'test108', 'run_1', 'metrics.json'), join(run, 'metrics.json'));
+    assert.notEqual(hashOf(c.data), h, 'one more run file');
   });
 });
 

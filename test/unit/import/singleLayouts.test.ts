@@ -69,7 +69,11 @@ describe('import: rust-single (TR111_v2 layout)', () => {
     assert.deepEqual(result.skipped, [{ file: 'gpu80_ctx256_temp0p6', reason: 'empty config folder' }]);
     assert.deepEqual([meta.environment.host.os, meta.environment.host.arch, meta.environment.gpus.length], ['windows', 'x86_64', 0]);
     assert.match(meta.metricDefinitions.ttft_ms, /^Client time to first token/);
-    assert.match(String((meta.imported!.reportedHardware as { gpu: string }).gpu), /RTX 4080 Laptop/);
+    // The fixture is a subset of the published data (another content hash): the reports' hardware is not attached.
+    assert.equal(meta.imported!.reportedHardware, undefined);
+    assert.equal(meta.imported!.publishedDataSet, false);
+    assert.match(String(meta.imported!.contentHash), /^sha256:[0-9a-f]{64}$/);
+    assert.ok(meta.notes!.some((n) => n.includes('is not the published rust-single data set')));
   });
 });
 
