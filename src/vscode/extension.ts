@@ -10,7 +10,7 @@ import { ConfigStore } from './config';
 import { DashboardBridge } from './dashboardBridge';
 import { registerDashboard } from './dashboard/api';
 import { TrHover } from './hover';
-import { LocalEngine } from './localEngine';
+import { LOCAL_ENGINE_CONTEXT, LocalEngine } from './localEngine';
 import { ChannelLog } from './log';
 import { Notices } from './notices';
 import { ResultsTree } from './resultsTree';
@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
   subs.push(runs);
   const engine = new LocalEngine(context.extensionPath, log);
   subs.push(engine);
+  void vscode.commands.executeCommand('setContext', LOCAL_ENGINE_CONTEXT, engine.available);
   const notices = new Notices();
   const services: CommandServices = { context, log, config, reportsDir, workspaceDir, runs, tree, dashboard, engine, notices };
   subs.push(...registerCommands(services));

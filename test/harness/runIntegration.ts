@@ -35,9 +35,9 @@ async function main(): Promise<number> {
   const env: Record<string, string> = { CHIMERAFORGE_TEST_WORKSPACE_PATH: ws.path };
   if (values.grep) env.CHIMERAFORGE_TEST_GREP = values.grep;
   // Workspace Trust stays on, so the folder opens untrusted (restricted mode): the suite proves results,
-  // dashboards and non-command runs work there and command experiments are refused.
-  // CHIMERAFORGE_TEST_WORKSPACE_TRUST=0 turns it off (every folder trusted).
-  const server = await startCodeServer({ workspace: ws.path, env, workspaceTrust: process.env.CHIMERAFORGE_TEST_WORKSPACE_TRUST !== '0' });
+  // dashboards and non-command runs work there and command experiments are refused (that test asserts
+  // the folder is untrusted: there is no switch to run the suite trusted).
+  const server = await startCodeServer({ workspace: ws.path, env, workspaceTrust: true });
   const { browser, close } = await launchBrowser();
   let code: number | 'timeout' | 'crash';
   try {

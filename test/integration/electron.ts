@@ -4,7 +4,7 @@
 // Env: CHIMERAFORGE_VSCODE_VERSION (default 1.100.3, the engines.vscode floor), CHIMERAFORGE_TEST_GREP,
 //      CHIMERAFORGE_TEST_WORKSPACE (a fixture folder copied into the throwaway workspace).
 import { runTests } from '@vscode/test-electron';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -24,6 +24,9 @@ async function main(): Promise<number> {
   const workspace = join(tmp, 'workspace');
   if (process.env.CHIMERAFORGE_TEST_WORKSPACE) cpSync(process.env.CHIMERAFORGE_TEST_WORKSPACE, workspace, { recursive: true });
   else mkdirSync(workspace);
+  const userData = join(tmp, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }));
   try {
     return await runTests({
       version: process.env.CHIMERAFORGE_VSCODE_VERSION ?? '1.100.3',
@@ -33,7 +36,9 @@ async function main(): Promise<number> {
         CHIMERAFORGE_TEST_WORKSPACE_PATH: workspace,
         ...(process.env.CHIMERAFORGE_TEST_GREP ? { CHIMERAFORGE_TEST_GREP: process.env.CHIMERAFORGE_TEST_GREP } : {}),
       },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(tmp, 'user-data')],
+      // Workspace Trust on and the folder untrusted, as under runIntegration (runs.test.ts asserts it);
+      // no startup prompt, so nothing waits on a dialog.
+      launchArgs: [workspace, '--disable-extensions', '--user-data-dir', userData],
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
