@@ -1,15 +1,12 @@
 // The per-variant summary table of a finished experiment (live view after experiment-finished).
 import { MIN_CALLS_FOR_TAIL } from '../src/core/stats/metrics';
-import { statOf, type CallPercentiles } from '../src/core/stats/summaryTypes';
+import { callTailOf, statOf, type CallPercentiles } from '../src/core/stats/summaryTypes';
 import type { Summary } from '../src/core/types';
 import { h, table } from './dom';
 import { callTail, interval, num } from './format';
 
 /** The per-call tail of a metric from the summary (PER_CALL_METRICS), only from MIN_CALLS_FOR_TAIL calls on. */
-function tailOf(v: Record<string, unknown>, metric: string): CallPercentiles | null {
-  const t = (v.per_call as Record<string, CallPercentiles> | undefined)?.[metric];
-  return t && t.n >= MIN_CALLS_FOR_TAIL ? t : null;
-}
+const tailOf = (v: Record<string, unknown>, metric: string): CallPercentiles | null => callTailOf(v, metric, MIN_CALLS_FOR_TAIL);
 
 export function summaryTable(summary: Summary): { el: HTMLElement; rows: number } {
   const rows = summary.variants.map((v) => {

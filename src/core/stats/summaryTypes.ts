@@ -104,6 +104,12 @@ export type RunSummary = Summary & {
 };
 
 /** A metric's statistics on a group, or null when the group has none. */
+/** A variant's per-call percentiles of a metric, only where it has enough calls for a p95/p99 to mean something (minCalls: MIN_CALLS_FOR_TAIL). */
+export function callTailOf(group: Record<string, unknown>, metric: string, minCalls: number): CallPercentiles | null {
+  const t = (group.per_call as Record<string, CallPercentiles> | undefined)?.[metric];
+  return t && t.n >= minCalls ? t : null;
+}
+
 export function statOf(group: Record<string, unknown>, metric: string): SummaryStat | null {
   const v = group[metric];
   return v !== null && typeof v === 'object' && 'mean' in v && 'n' in v ? (v as SummaryStat) : null;

@@ -7,7 +7,7 @@ import { callSettingsData } from '../../core/report/callSettings';
 import { recomputeSummary } from '../../core/report/recompute';
 import { MIN_CALLS_FOR_TAIL, metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
-import { statOf, type VariantStats } from '../../core/stats/summaryTypes';
+import { callTailOf, statOf, type VariantStats } from '../../core/stats/summaryTypes';
 import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
 import type { CallRecord, RunRecord } from '../../core/types';
 import { readOutputs } from '../../core/store/outputs';
@@ -27,8 +27,8 @@ function optionsText(o: Record<string, unknown>): string {
 
 /** The per-call tail of a latency metric, only where the variant has enough calls for a p95/p99 to mean something. */
 function callTail(v: VariantStats, metric: string): CallTail | null {
-  const t = v.per_call?.[metric];
-  return t && t.n >= MIN_CALLS_FOR_TAIL ? { n: t.n, p95: t.p95, p99: t.p99 } : null;
+  const t = callTailOf(v, metric, MIN_CALLS_FOR_TAIL);
+  return t ? { n: t.n, p95: t.p95, p99: t.p99 } : null;
 }
 
 function variantRow(v: VariantStats): VariantRow {

@@ -7,6 +7,8 @@ import { ChimeraError } from '../../../src/core/errors';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
 import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { readRunsSync } from '../../../src/core/store/read';
+import { quantileSorted } from '../../../src/core/stats/describe';
+import { MIN_CALLS_FOR_TAIL } from '../../../src/core/stats/metrics';
 import type { ChartPayload, HeatmapPayload } from '../../../src/shared/protocol';
 import { loadCompareView } from '../../../src/vscode/dashboard/compareData';
 import { loadTrView } from '../../../src/vscode/dashboard/trData';
@@ -19,6 +21,7 @@ describe('webview: view data from real TR directories', function () {
   let trA = '';
   let trB = '';
   let trSweep = '';
+  let trMany = '';
 
   before(async () => {
     engine = await startEngine({ mode: 'paced', paced: { ttftMs: 30, tokensPerSec: 400, tokens: 16 } });
@@ -29,6 +32,9 @@ describe('webview: view data from real TR directories', function () {
     trB = (await runExperiment(exp('slower engine', [{ name: 'A', options: {} }]), { reportsDir: ws.reportsDir })).trId;
     const sweep = normalizeExperiment({ title: 'sweep', kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['p'], repetitions: 2, warmup: 0, sweep: { top_k: [20, 40, 80], temperature: [0.2, 0.8] } });
     trSweep = (await runExperiment(sweep, { reportsDir: ws.reportsDir })).trId;
+    // 20 runs of one call: enough calls (MIN_CALLS_FOR_TAIL) for the per-call tail.
+    const many = normalizeExperiment({ title: 'many calls', kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['a'], repetitions: 20, warmup: 0 });
+    trMany = (await runExperiment(many, { reportsDir: ws.reportsDir })).trId;
   });
   after(async () => engine?.stop());
 
@@ -56,6 +62,18 @@ describe('webview: view data from real TR directories', function () {
     assert.deepEqual(tp.plugins, ['cfBackground', 'cfErrorBars']);
     const data = (tp.config.data as { datasets: { data: number[] }[] }).datasets[0].data;
     assert.deepEqual(data.map((x) => Math.round(x)), v.variants.map((r) => Math.round(r.decodeTps!.mean)));
+  });
+
+  it('TR view: TTFT per-run statistics say n = runs; per-call p95/p99 only from MIN_CALLS_FOR_TAIL calls, over the raw calls', () => {
+    const few = loadTrView(ws.reportsDir, trA).variants[0];
+    assert.equal(few.ttftMs!.runs, 3);
+    assert.equal(few.ttftMs!.perCall, null, '3 calls: no per-call tail');
+    const v = loadTrView(ws.reportsDir, trMany).variants[0];
+    assert.equal(v.ttftMs!.runs, 20);
+    const calls = readRunsSync(join(ws.reportsDir, trMany)).runs.flatMap((r) => r.calls).map((c) => c.metrics!.ttft_ms!).sort((x, y) => x - y);
+    assert.equal(calls.length, MIN_CALLS_FOR_TAIL);
+    assert.deepEqual(v.ttftMs!.perCall, { n: 20, p95: quantileSorted(calls, 0.95), p99: quantileSorted(calls, 0.99) });
+    assert.equal(v.e2eMs!.perCall!.n, 20);
   });
 
   it('TR view: generated text comes back verbatim (markup included) for the webview to show as text', () => {
