@@ -109,6 +109,7 @@ describe('conformance: thinking model (paced engine)', function () {
     const [plan, act] = readRunsSync(r.trDir).runs[0].calls;
     assert.ok((plan.thinkingChars ?? 0) > 0, 'the first step thought');
     // The second prompt is the template with the first step's answer (and nothing else) in place of {{steps.plan}}.
+    assert.ok(plan.textChars !== null, 'a call of ours knows its answer length');
     assert.equal(act.promptChars, 'do: '.length + plan.textChars);
     assert.notEqual(plan.textChars, plan.thinkingChars, 'answer and reasoning lengths differ, so the check can tell them apart');
   });
