@@ -5,6 +5,7 @@
 // recorded == planned, failed runs == faults the engine says it injected.
 import { outputText } from '../../helpers/outputs';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle, type FaultConfig, type PacedConfig } from '../../../engine/api';
 import { mulberry32 } from '../../../src/core/random';
