@@ -25,7 +25,8 @@ export async function startLocalEngine(s: CommandServices, args?: StartEngineArg
 
 // Settings are read through config.ts; this only writes the one key back, with the endpoint added.
 async function useEndpoint(s: CommandServices, name: string, url: string): Promise<void> {
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  // An untrusted workspace's chimeraforge.endpoints is ignored (restrictedConfigurations): the user's choice goes to user settings there.
+  const target = vscode.workspace.workspaceFolders && vscode.workspace.isTrusted ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(CONFIG_SECTION).update('endpoints', { ...s.config().endpoints, [name]: url }, target);
 }
 

@@ -80,9 +80,11 @@ describe('experience: endpoint and engine commands (extension host)', function (
       poll();
     });
     assert.equal(cfg.local, url);
+    // The suite's folder is untrusted, where workspace values of chimeraforge.endpoints are ignored: the endpoint went to user settings.
+    assert.equal((vscode.workspace.getConfiguration('chimeraforge').inspect<Record<string, string>>('endpoints')?.globalValue ?? {}).local, url);
     assert.equal(await vscode.commands.executeCommand('chimeraforge.stopLocalEngine'), true);
     await assert.rejects(fetch(`${url}/api/version`, { signal: AbortSignal.timeout(3000) }));
-    await vscode.workspace.getConfiguration('chimeraforge').update('endpoints', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('chimeraforge').update('endpoints', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('Import Results… imports a folder of the original program\'s results, writes its report, and the explorer lists it as imported', async () => {

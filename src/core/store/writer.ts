@@ -156,6 +156,11 @@ export class TrWriter {
     if (summary) this.meta.summary = summary;
     delete this.meta.writer;
     this.runs.close();
+    try {
+      this.outputs?.close();
+    } catch {
+      // as above: the texts already appended stay
+    }
     this.flushMeta();
   }
 

@@ -18,8 +18,7 @@ describe('conformance: unit-less keep_alive through the built CLI', function () 
   after(() => e?.stop());
 
   async function requests(): Promise<number> {
-    const stats = (await (await fetch(`${e.url}/_chimeraforge/stats`)).json()) as { requests: number };
-    return stats.requests;
+    return (await e.stats()).requests;
   }
 
   for (const keepAlive of ['300', '45', '1.5']) {

@@ -2,7 +2,7 @@
 // `running` forever: the TR ends `failed` with the message, the runs already recorded stay, the files
 // are closed, and the caller still sees the original error.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineHandle } from '../../../engine/api';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
@@ -45,27 +45,26 @@ describe('runner: an exception mid-experiment finishes the TR as failed (real en
     assert.equal(meta.summary.variants[0]?.n, 2, 'the summary holds the runs recorded before the error');
   });
 
-  it('a store write that fails mid-experiment (outputs/ gone): failed with the write error, not running', async () => {
+  it('a store write that fails (summary.csv cannot be written): failed with the write error, not running', async () => {
     const ws = makeWorkspace(false);
     let trDir = '';
-    let started = 0;
     await assert.rejects(
       runExperiment(experiment(), {
         reportsDir: ws.reportsDir, gpuSampling: false,
         onEvent: (ev) => {
-          if (ev.type === 'experiment-started') trDir = ev.trDir;
-          if (ev.type === 'run-started' && ++started === 3) {
-            // The third run's generated text cannot be saved: the folder it goes to is now a file.
-            rmSync(join(trDir, 'outputs'), { recursive: true, force: true });
-            writeFileSync(join(trDir, 'outputs'), '');
+          if (ev.type === 'experiment-started') {
+            trDir = ev.trDir;
+            // A folder where the summary goes: the final write fails as a full or broken disk would.
+            mkdirSync(join(trDir, 'summary.csv', 'in-the-way'), { recursive: true });
           }
         },
       }),
-      (e: unknown) => e instanceof Error && /ENOTDIR|ENOENT/.test(e.message),
+      (e: unknown) => e instanceof Error && /EISDIR|ENOTEMPTY|EEXIST/.test(e.message),
     );
     const meta = readMeta(trDir);
     assert.equal(meta.status, 'failed');
-    assert.match(meta.error?.message ?? '', /ENOTDIR|ENOENT/);
-    assert.equal(readRunsSync(trDir).runs.length, 2, 'the two runs recorded before the failure stay');
+    assert.match(meta.error?.message ?? '', /EISDIR|ENOTEMPTY|EEXIST/);
+    assert.equal(readRunsSync(trDir).runs.length, 4, 'every run recorded before the failure stays');
+    assert.equal(meta.summary.variants[0]?.n, 4);
   });
 });
