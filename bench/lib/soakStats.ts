@@ -37,9 +37,14 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): { a: numb
 
 /** RSS trend after warm-up: the first third of the soak (by time) is left out. */
 export function rssTrend(samples: readonly SoakSample[]): SoakVerdict {
+  return memoryTrend(samples, (s) => s.rssMb);
+}
+
+/** The same trend of any memory measure (MB) of the samples, e.g. the heap retained after a full GC. */
+export function memoryTrend<S extends { t: number; runs: number }>(samples: readonly S[], mbOf: (s: S) => number): SoakVerdict {
   const end = samples.at(-1)?.t ?? 0;
   const tail = samples.filter((s) => s.t >= end / 3);
-  const fit = fitLine(tail.map((s) => s.runs), tail.map((s) => s.rssMb));
+  const fit = fitLine(tail.map((s) => s.runs), tail.map(mbOf));
   const fromRuns = tail[0]?.runs ?? 0;
   const toRuns = tail.at(-1)?.runs ?? 0;
   const window = { samples: tail.length, fromRuns, toRuns };
