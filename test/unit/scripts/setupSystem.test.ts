@@ -4,15 +4,27 @@
 // on a shared machine; the real apt-get path was checked by hand with ripgrep removed).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const SCRIPT = resolve(__dirname, '../../../scripts/setup-system.sh');
 const isRoot = process.getuid?.() === 0;
 
+/** A copy of the script nobody can read: the checkout may sit below a directory only root may enter (mktemp -d is 0700). */
+function scriptForNobody(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-setup-'));
+  chmodSync(dir, 0o755);
+  const copy = join(dir, 'setup-system.sh');
+  copyFileSync(SCRIPT, copy);
+  chmodSync(copy, 0o755);
+  return copy;
+}
+
 function run(env: Record<string, string>, asUser = false): { rc: number | null; out: string; err: string } {
   // As root, "not root" is reached for real by dropping to the nobody user; otherwise we already are not root.
   const [cmd, args] = asUser && isRoot
-    ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', SCRIPT]]
+    ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', scriptForNobody()]]
     : ['bash', [SCRIPT]];
   const r = spawnSync(cmd, args, { env: { ...process.env, CHIMERAFORGE_SETUP_DRY_RUN: '', CHIMERAFORGE_SETUP_ASSUME_MISSING: '', ...env }, encoding: 'utf8' });
   return { rc: r.status, out: r.stdout, err: r.stderr };
