@@ -6,7 +6,7 @@
 // run, a bare fetch in the benchmark).
 import { mulberry32 } from '../random';
 import type { Clock } from '../ports';
-import type { ArrivalProcess, LoadMode } from './types';
+import type { ArrivalProcess, LoadMode, LoadTiming } from './types';
 
 export interface LoadSchedule {
   mode: LoadMode;
@@ -18,14 +18,7 @@ export interface LoadSchedule {
   durationMs: number;
 }
 
-export interface ScheduledUnit<T> {
-  i: number;
-  scheduledMs: number;
-  startMs: number;
-  sendLagMs: number;
-  endMs: number;
-  inFlight: number;
-  warmup: boolean;
+export interface ScheduledUnit<T> extends LoadTiming {
   result: T;
 }
 

@@ -50,8 +50,8 @@ export interface NormalizedCapacity {
   stop: { afterSloBroken: boolean; errorRatePct: number | null };
 }
 
-/** One request (one unit of load: a call or a workflow run) of a capacity run. Times: ms since the run's t0. */
-export interface CapacityRequest {
+/** When one unit of load was due, when it ran and what was in flight: the load generator's own record. Times: ms since the run's t0. */
+export interface LoadTiming {
   i: number;
   /** When the schedule said it should start (rate: the arrival time; concurrency: when its slot freed). */
   scheduledMs: number;
@@ -63,6 +63,10 @@ export interface CapacityRequest {
   inFlight: number;
   /** Started during the warm-up seconds: recorded, not counted. */
   warmup: boolean;
+}
+
+/** One request (one unit of load: a call or a workflow run) of a capacity run. */
+export interface CapacityRequest extends LoadTiming {
   endpoint: string;
   status: RunStatus;
   error?: string;
