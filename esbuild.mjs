@@ -1,5 +1,6 @@
 // Builds every bundle of the project. Usage: node esbuild.mjs [--watch] [--production]
 //   dist/extension.js  VS Code extension host (cjs, vscode external)
+//   dist/reportWorker.js  the extension's report writer, run in a worker thread
 //   dist/cli.js        the chimeraforge command (cjs, shebang)
 //   dist/webview.js    the dashboard (browser iife; Chart.js lives here only)
 //   dist/engine.mjs    the embedded Ollama-compatible engine (esm: node-llama-cpp is ESM-only)
@@ -36,7 +37,7 @@ function testEntries(dir) {
 
 const builds = [
   // The native canvas is loaded lazily by the extension (src/vscode/lazyCanvas.ts): the .vsix carries no node_modules.
-  { ...common, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20',
+  { ...common, entryPoints: { extension: 'src/vscode/extension.ts', reportWorker: 'src/vscode/reportWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20',
     external: nodeExternals.filter((x) => x !== '@napi-rs/canvas'), alias: { '@napi-rs/canvas': './src/vscode/lazyCanvas.ts' } },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife', target: 'es2022' },

@@ -13,6 +13,7 @@ import { TrHover } from './hover';
 import { LOCAL_ENGINE_CONTEXT, LocalEngine } from './localEngine';
 import { ChannelLog } from './log';
 import { Notices } from './notices';
+import { ReportWrites } from './reportWriting';
 import { ResultsTree } from './resultsTree';
 import { RunController } from './runController';
 import type { CommandServices } from './services';
@@ -32,13 +33,16 @@ export function activate(context: vscode.ExtensionContext): ChimeraforgeApi {
   subs.push(registerDashboard(context, { log, reportsDir }));
   const tree = new ResultsTree(reportsDir, log);
   subs.push(tree);
-  const runs = new RunController({ log, config, reportsDir, workspaceDir, dashboard, onFinished: () => tree.refresh() });
+  // Reports are written in a worker thread (dist/reportWorker.js), never on the extension host's.
+  const reports = new ReportWrites(join(context.extensionPath, 'dist', 'reportWorker.js'), log);
+  subs.push(reports);
+  const runs = new RunController({ log, config, reportsDir, workspaceDir, dashboard, reports, onFinished: () => tree.refresh() });
   subs.push(runs);
   const engine = new LocalEngine(context.extensionPath, log);
   subs.push(engine);
   void vscode.commands.executeCommand('setContext', LOCAL_ENGINE_CONTEXT, engine.available);
   const notices = new Notices();
-  const services: CommandServices = { context, log, config, reportsDir, workspaceDir, runs, tree, dashboard, engine, notices };
+  const services: CommandServices = { context, log, config, reportsDir, workspaceDir, runs, reports, tree, dashboard, engine, notices };
   subs.push(...registerCommands(services));
   const experimentLenses = new ExperimentLenses(new BaselineLensCache(services));
   subs.push(experimentLenses, vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, experimentLenses));

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { EngineConfig } from '../../engine/api';
 import { ChimeraError } from '../core/errors';
 import { importResults, type ImportResult } from '../core/import/importer';
-import { writeTrReport } from './reportWriting';
 import { CONFIG_SECTION } from './config';
 import type { CommandServices } from './services';
 
@@ -47,7 +46,7 @@ export async function importResultsCommand(s: CommandServices, folder?: string |
   const reportsDir = s.reportsDir();
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Chimeraforge: importing ${dir}…` }, async () => {
     const res = importResults(dir, { reportsDir });
-    writeTrReport(res.dir, reportsDir, s.log);
+    await s.reports.write(res.dir, reportsDir);
     return res;
   });
   if (r.runs === 0) throw new ChimeraError('E_BAD_INPUT', `${dir}: nothing was imported`, { where: dir });

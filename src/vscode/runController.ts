@@ -10,7 +10,7 @@ import type { DashboardBridge } from './dashboardBridge';
 import { Disposable } from './disposable';
 import type { ChannelLog } from './log';
 import { abortOnCancel, RunProgressView } from './progress';
-import { writeTrReport } from './reportWriting';
+import type { ReportWrites } from './reportWriting';
 import { cliCommand, endpointsNeedingConsent, prepareExperiment } from './runSetup';
 import type { NormalizedExperiment } from '../core/experiment/types';
 
@@ -39,6 +39,7 @@ export interface RunControllerDeps {
   readonly reportsDir: () => string;
   readonly workspaceDir: () => string | undefined;
   readonly dashboard: DashboardBridge;
+  readonly reports: ReportWrites;
   /** Called after the TR directory and its report are written (tree refresh, offers). */
   readonly onFinished: (o: RunOutcome) => void;
 }
@@ -146,7 +147,7 @@ export class RunController extends Disposable {
         },
       );
       if (!result) return undefined;
-      const outcome: RunOutcome = { trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, reportFile: this.report(result.trDir, reportsDir) };
+      const outcome: RunOutcome = { trId: result.trId, trDir: result.trDir, status: result.status, counts: result.meta.counts, reportFile: await this.report(result.trDir, reportsDir) };
       this.deps.log.info(`${outcome.trId}: ${outcome.status} (${outcome.counts.completed} of ${outcome.counts.planned} runs done, ${outcome.counts.failed} failed) in ${outcome.trDir}`);
       this.deps.onFinished(outcome);
       return outcome;
@@ -156,9 +157,9 @@ export class RunController extends Disposable {
   }
 
   /** The report never changes a run's outcome: a failure is logged and the TR stays as written. */
-  private report(trDir: string, reportsDir: string): string | null {
+  private async report(trDir: string, reportsDir: string): Promise<string | null> {
     try {
-      return writeTrReport(trDir, reportsDir, this.deps.log).reportFile;
+      return (await this.deps.reports.write(trDir, reportsDir)).reportFile;
     } catch (e) {
       this.deps.log.error(`report for ${trDir} not written: ${e instanceof ChimeraError ? e.describe() : errorMessage(e)}`);
       return null;

@@ -6,6 +6,7 @@ import type { DashboardBridge } from './dashboardBridge';
 import type { LocalEngine } from './localEngine';
 import type { ChannelLog } from './log';
 import type { Notices } from './notices';
+import type { ReportWrites } from './reportWriting';
 import type { ResultsTree } from './resultsTree';
 import type { RunController } from './runController';
 
@@ -18,6 +19,8 @@ export interface CommandServices {
   /** The first workspace folder (relative inputs and experiment globs start there), if any. */
   readonly workspaceDir: () => string | undefined;
   readonly runs: RunController;
+  /** Report writing off the extension host's thread (coalesced per TR). */
+  readonly reports: ReportWrites;
   readonly tree: ResultsTree;
   readonly dashboard: DashboardBridge;
   readonly engine: LocalEngine;

@@ -14,7 +14,6 @@ import { reportFileName } from '../core/store/trId';
 import type { DashboardPanel } from './dashboardPanel';
 import { isTrNode } from './resultsTree';
 import { metaUri, resolveTr, type TrRef } from './pickers';
-import { writeTrReport } from './reportWriting';
 import type { CommandServices } from './services';
 
 function reportUri(s: CommandServices, ref: TrRef): vscode.Uri {
@@ -112,7 +111,7 @@ export async function regenerateReport(s: CommandServices, arg?: unknown): Promi
   const ref = await resolveTr(arg, s.reportsDir(), 'TR whose report to regenerate', (t) => t.error === undefined);
   if (!ref) return undefined;
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Chimeraforge: regenerating the report of ${ref.id}…` },
-    async () => writeTrReport(ref.dir, s.reportsDir(), s.log));
+    () => s.reports.write(ref.dir, s.reportsDir()));
   s.log.info(`${ref.id}: report written to ${r.reportFile} (${r.charts.length} charts${r.corrupt.length ? `, ${r.corrupt.length} unreadable runs.jsonl lines skipped` : ''})`);
   s.tree.refresh();
   void vscode.window.showInformationMessage(`Chimeraforge: report of ${ref.id} regenerated${r.corrupt.length ? ` (${r.corrupt.length} unreadable lines skipped, see the log)` : ''}.`, 'Preview').then((p) => {

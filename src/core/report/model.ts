@@ -31,6 +31,8 @@ export interface ReportInput {
   facts: RunFacts;
   corrupt: readonly CorruptLine[];
   figures: readonly ReportFigure[];
+  /** Why this report has no figures where it has none (an install without the chart renderer); said in the report. */
+  figuresNote?: string;
   modelOutput: ModelOutputExcerpt | null;
 }
 

@@ -123,6 +123,8 @@ export function renderResults(input: ReportInput): string {
   if (input.figures.length) {
     out.push('### Figures', '');
     input.figures.forEach((f, i) => out.push(`**Figure ${i + 1}. ${escapeInline(f.title)}.** ${escapeInline(f.caption)}`, '', `![${escapeInline(f.title)}](${f.path})`, ''));
+  } else if (input.figuresNote) {
+    out.push('### Figures', '', `_${escapeInline(input.figuresNote)}_`, '');
   }
   return out.join('\n');
 }

@@ -25,6 +25,8 @@ export interface WriteReportOptions {
   charts?: boolean;
   /** Regenerate the reports index README.md afterwards (default true). */
   index?: boolean;
+  /** Said in the report's Figures section when it ends up with no figure (why none are drawn here). */
+  figuresNote?: string;
 }
 
 export interface WriteReportResult {
@@ -67,7 +69,7 @@ function modelsOf(meta: Meta): ((variant: string) => string) | undefined {
 }
 
 /** Everything a report needs, computed from the raw runs; with renderCharts the PNGs are (re)written. */
-export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string; corrupt: CorruptLine[] } {
+export function prepareReport(trDir: string, reportsDir: string, renderCharts: boolean, figuresNote?: string): { meta: Meta; status: ShownStatus; summary: RunSummary; charts: string[]; markdown: string; corrupt: CorruptLine[] } {
   const dir = resolve(trDir);
   const meta = readMeta(dir);
   const status = shownStatus(meta);
@@ -80,14 +82,14 @@ export function prepareReport(trDir: string, reportsDir: string, renderCharts: b
   const specs = renderCharts ? defs : defs.filter((d) => existsSync(join(dir, 'charts', `${d.name}.png`)));
   const charts = renderCharts ? writeChartPngs(dir, specs) : specs.map((d) => `charts/${d.name}.png`);
   const figures: ReportFigure[] = specs.map((d, i) => ({ path: toPosix(relative(reportsDir, join(dir, charts[i]))), title: d.title, caption: d.caption }));
-  const markdown = renderReport({ meta, status, summary, facts, corrupt, figures, modelOutput: readModelOutput(dir, meta, output) });
+  const markdown = renderReport({ meta, status, summary, facts, corrupt, figures, ...(figuresNote ? { figuresNote } : {}), modelOutput: readModelOutput(dir, meta, output) });
   return { meta, status, summary, charts, markdown, corrupt };
 }
 
 export function writeReport(trDir: string, opts: WriteReportOptions = {}): WriteReportResult {
   const dir = resolve(trDir);
   const reportsDir = resolve(opts.reportsDir ?? dirname(dir));
-  const { meta, status, summary, charts, markdown, corrupt } = prepareReport(dir, reportsDir, opts.charts ?? true);
+  const { meta, status, summary, charts, markdown, corrupt } = prepareReport(dir, reportsDir, opts.charts ?? true, opts.figuresNote);
   const reportFile = join(reportsDir, reportFileName(meta.id));
   writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(summary));
   writeFileAtomic(reportFile, markdown);

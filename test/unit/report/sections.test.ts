@@ -62,4 +62,15 @@ describe('report sections by kind', () => {
     assert.ok(md.includes(`1. Real speedup vs running the agents one after another (measured solo baseline): ${fmtNum(ma.speedup_vs_sequential!.mean)}× (95% CI ${fmtCi(ma.speedup_vs_sequential!.ci95)}, n=4).`));
     assert.equal((section.match(/^\| [1-4] \| `default` \|/gm) ?? []).length, 4, 'one per-run row per counted run');
   });
+
+  it('figures: a report without figures says why (figuresNote) in its Figures section; with figures the note is not shown', () => {
+    const runs = [1, 2].map((i) => makeRun({ run: i, variant: 'a', calls: [{ tps: 50 + i }] }));
+    const base = input(meta('prompt', {}), runs, [{ name: 'a', options: {} }]);
+    const note = 'Figures are drawn in the dashboard only: this install has no chart renderer.';
+    const without = renderReport({ ...base, figuresNote: note });
+    assert.ok(without.includes(`### Figures\n\n_${note}_\n`), without.slice(without.indexOf('### Figures') - 20));
+    assert.ok(!renderReport(base).includes('### Figures'), 'no note, no figures: no section');
+    const withFig = renderReport({ ...base, figuresNote: note, figures: [{ path: 'TR7/charts/x.png', title: 'X', caption: 'c' }] });
+    assert.ok(withFig.includes('![X](TR7/charts/x.png)') && !withFig.includes(note));
+  });
 });
