@@ -61,7 +61,7 @@ export async function measureDashboard(templateTr: string, o: { reps: number; ru
     const trId = basename(templateTr);
     cpSync(templateTr, join(reports, trId), { recursive: true });
     writeRunsJsonl(join(reports, trId, 'runs.jsonl'), readTemplate(templateTr).run, o.runs);
-    const data = loadTrView(reports, trId);
+    const data = await loadTrView(reports, trId);
     unthinScatter(data, reports, trId, o.runs);
     const init: ToWebview = { type: 'init', view: { kind: 'tr', trId, reportsDir: reports }, data: { kind: 'tr', tr: data } };
 

@@ -49,6 +49,7 @@ export class DashboardPanel extends Disposable {
   private waiters: Waiter[] = [];
   private rendered: RenderedMessage | undefined;
   private renders = 0;
+  private viewRequests = 0;
 
   /** The open panel, if any. */
   static get current(): DashboardPanel | undefined {
@@ -169,7 +170,21 @@ export class DashboardPanel extends Disposable {
     this.view = view.kind === 'live' && !view.trId && this.live.trId ? { kind: 'live', trId: this.live.trId, ...(this.live.trDir ? { trDir: this.live.trDir } : {}) } : view;
     this.panel.title = viewTitle(this.view);
     this.batcher.clear();
-    if (this.ready) this.send({ type: 'view', view: this.view, data: viewData(this.view, this.live, this.deps.reportsDir) });
+    if (this.ready) void this.sendView('view');
+  }
+
+  /**
+   * Sends the current view's data once it is read (a TR view streams its runs.jsonl). A view switched
+   * away from while it loads is dropped: only the latest request is sent.
+   */
+  private async sendView(type: 'init' | 'view'): Promise<void> {
+    const request = ++this.viewRequests;
+    const view = this.view;
+    const data = await viewData(view, this.live, this.deps.reportsDir);
+    if (request !== this.viewRequests || this.view !== view) return;
+    // The live snapshot was taken when the data was made: events queued while a TR loaded are in it.
+    if (view.kind === 'live') this.batcher.clear();
+    this.send({ type, view, data });
   }
 
   private render(): void {
@@ -192,7 +207,7 @@ export class DashboardPanel extends Disposable {
         this.ready = true;
         // The snapshot holds every event so far: queued ones must not be applied twice.
         this.batcher.clear();
-        this.send({ type: 'init', view: this.view, data: viewData(this.view, this.live, this.deps.reportsDir) });
+        void this.sendView('init');
         break;
       case 'rendered':
         this.rendered = m;

@@ -1,16 +1,17 @@
-// What the finished-TR view shows, read from disk: the summary recomputed from runs.jsonl (as the
-// report does), the report's figures, validity counts, and a few generated texts (shown as text).
+// What the finished-TR view shows, read from disk: the summary recomputed from runs.jsonl in one
+// streaming pass (as the report does), the report's figures, validity counts, and a few generated texts (shown as text).
+import { existsSync } from 'node:fs';
 import { chartsFor } from '../../core/charts/select';
 import { contentionPhrase, describeRule } from '../../core/report/findings';
 import { trDirOf } from '../../core/report/locate';
+import { RunDigest } from '../../core/report/digest';
 import { callSettingsData } from '../../core/report/callSettings';
-import { recomputeSummary } from '../../core/report/recompute';
 import { MIN_CALLS_FOR_TAIL, metricInfo } from '../../core/stats/metrics';
 import { exclusionOf } from '../../core/stats/runValues';
 import { callTailOf, statOf, type VariantStats } from '../../core/stats/summaryTypes';
-import { readMeta, readRunsSync, shownStatus } from '../../core/store/read';
-import type { CallRecord, RunRecord } from '../../core/types';
+import { forEachRun, readMeta, runsPath, shownStatus } from '../../core/store/read';
 import { readOutputs } from '../../core/store/outputs';
+import type { RunRecord } from '../../core/types';
 import type { CallTail, CapacityViewData, OutputSample, TrViewData, VariantRow } from '../../shared/protocol';
 import type { CapacitySummary } from '../../core/capacity/summary';
 import { capacityVerdict, PLAIN_TEXT } from '../../core/report/capacity';
@@ -45,26 +46,12 @@ function variantRow(v: VariantStats): VariantRow {
   };
 }
 
-/** Generated texts of the last counted (concurrent, for multi-agent) runs; never read outside the TR directory. */
-export function outputSamples(trDir: string, runs: readonly RunRecord[], max = MAX_OUTPUT_SAMPLES): OutputSample[] {
-  const picks: { r: RunRecord; c: CallRecord; agent: string | undefined }[] = [];
-  for (let i = runs.length - 1; i >= 0 && picks.length < max; i--) {
-    const r = runs[i];
-    if (exclusionOf(r) !== null || r.soloAgent !== undefined) continue;
-    const calls = [...r.calls.map((c) => ({ c, agent: undefined as string | undefined })), ...(r.agents ?? []).flatMap((a) => a.calls.map((c) => ({ c, agent: a.name })))];
-    const pick = calls.filter((x) => x.c.outputFile).at(-1);
-    if (pick) picks.push({ r, ...pick });
-  }
-  // One pass over outputs.jsonl for all of them (earlier TRs: files under outputs/, never outside the TR).
-  const texts = readOutputs(trDir, picks.map((p) => p.c.outputFile!));
-  return picks.flatMap(({ r, c, agent }) => {
-    const text = texts.get(c.outputFile!);
-    if (text === undefined) return [];
-    return [{
-      run: r.run, variant: r.variant, ...(agent ? { agent } : {}), stage: c.stage, file: c.outputFile!,
-      text: text.slice(0, MAX_OUTPUT_CHARS), truncated: text.length > MAX_OUTPUT_CHARS,
-    }];
-  });
+/** Where a counted run's last generated text is (multi-agent: the concurrent runs only); null when it has none. */
+function outputPickOf(r: RunRecord): { r: RunRecord; file: string; stage: string; agent?: string } | null {
+  if (exclusionOf(r) !== null || r.soloAgent !== undefined) return null;
+  const calls = [...r.calls.map((c) => ({ c, agent: undefined as string | undefined })), ...(r.agents ?? []).flatMap((a) => a.calls.map((c) => ({ c, agent: a.name })))];
+  const pick = calls.filter((x) => x.c.outputFile).at(-1);
+  return pick ? { r, file: pick.c.outputFile!, stage: pick.c.stage, ...(pick.agent ? { agent: pick.agent } : {}) } : null;
 }
 
 function capacityView(c: CapacitySummary): CapacityViewData {
@@ -78,11 +65,49 @@ function capacityView(c: CapacitySummary): CapacityViewData {
   };
 }
 
-export function loadTrView(reportsDir: string, trId: string): TrViewData {
+/**
+ * The last `max` runs with a generated text, kept while runs.jsonl streams past (a few slim entries,
+ * however many runs). Texts that cannot be read later are skipped, so a few spares are kept.
+ */
+class LastOutputs {
+  private readonly picks: { run: number; variant: string; file: string; stage: string; agent?: string }[] = [];
+  constructor(private readonly keep: number) {}
+
+  add(r: RunRecord): void {
+    const p = outputPickOf(r);
+    if (!p) return;
+    this.picks.push({ run: r.run, variant: r.variant, file: p.file, stage: p.stage, ...(p.agent ? { agent: p.agent } : {}) });
+    if (this.picks.length > this.keep) this.picks.shift();
+  }
+
+  /** Newest first, at most `max`: one pass over outputs.jsonl for all of them (earlier TRs: files under outputs/, never outside the TR). */
+  read(trDir: string, max: number): OutputSample[] {
+    const picks = [...this.picks].reverse();
+    const texts = readOutputs(trDir, picks.map((p) => p.file));
+    return picks.flatMap((p) => {
+      const text = texts.get(p.file);
+      return text === undefined ? [] : [{ ...p, text: text.slice(0, MAX_OUTPUT_CHARS), truncated: text.length > MAX_OUTPUT_CHARS }];
+    }).slice(0, max);
+  }
+}
+
+/**
+ * The finished-TR view, streaming runs.jsonl once (never read whole: a million-run file is more than a
+ * string can hold): the summary accumulates numbers only, the figures come from the report's bounded
+ * sample of runs, so memory and the message to the webview stay bounded however many runs there are.
+ */
+export async function loadTrView(reportsDir: string, trId: string): Promise<TrViewData> {
   const dir = trDirOf(reportsDir, trId);
   const meta = readMeta(dir);
-  const { runs, corrupt } = readRunsSync(dir);
-  const summary = recomputeSummary(meta, runs);
+  const digest = new RunDigest(meta);
+  const outputs = new LastOutputs(MAX_OUTPUT_SAMPLES * 4);
+  const corrupt = existsSync(runsPath(dir))
+    ? (await forEachRun(dir, (r) => {
+      digest.add(r);
+      outputs.add(r);
+    }, { omitChunkTimes: true })).corrupt
+    : [];
+  const { summary, sample } = digest.finish();
   const c = summary.counts;
   const ma = summary.multiAgent;
   const maRows = ma
@@ -100,8 +125,8 @@ export function loadTrView(reportsDir: string, trId: string): TrViewData {
     contention: ma ? `${contentionPhrase(ma)}. Rule: ${describeRule(ma.contention_rule)}.` : null,
     comparisons: summary.comparisons.map((x) => ({ a: x.a, b: x.b, metric: `${x.metric} (${metricInfo(x.metric).unit})`, diff: x.diff, ci95: x.ci95, verdict: x.verdict })),
     capacity: summary.capacity ? capacityView(summary.capacity) : null,
-    figures: chartsFor({ summary, runs, sweep: sweepOfMeta(meta), coldRuns: coldRunsOf(meta) }).map(figurePayload),
-    outputs: outputSamples(dir, runs),
+    figures: chartsFor({ summary, runs: sample, sweep: sweepOfMeta(meta), coldRuns: coldRunsOf(meta) }).map(figurePayload),
+    outputs: outputs.read(dir, MAX_OUTPUT_SAMPLES),
     notes: [...(meta.notes ?? [])],
     supersededBy: meta.supersededBy ?? null,
     callSettings: callSettingsData(meta.experiment, summary, meta.metricDefinitions),

@@ -16,13 +16,14 @@ export function reportsDirOf(config: Pick<ChimeraforgeConfig, 'reportsDir'>): st
   return join(root, config.reportsDir);
 }
 
-export function viewData(view: ViewDescriptor, live: LiveState, defaultReportsDir: () => string): ViewData {
+/** A TR view streams its runs.jsonl (a million runs take seconds): the extension host stays responsive meanwhile. */
+export async function viewData(view: ViewDescriptor, live: LiveState, defaultReportsDir: () => string): Promise<ViewData> {
   try {
     switch (view.kind) {
       case 'live':
         return { kind: 'live', state: live };
       case 'tr':
-        return { kind: 'tr', tr: loadTrView(view.reportsDir, view.trId) };
+        return { kind: 'tr', tr: await loadTrView(view.reportsDir, view.trId) };
       case 'compare':
         return { kind: 'compare', compare: loadCompareView(view.reportsDir ?? defaultReportsDir(), view.a, view.b, view.metric, view.gate) };
     }

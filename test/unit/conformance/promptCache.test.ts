@@ -62,7 +62,7 @@ describe('conformance: prompt cache (paced engine, prefill per uncached token)',
     assert.match(report, /\| Prompt cache \| cold — each call’s prompt began with its own random prefix/);
     assert.match(report, /\| `default` \| cold \| 1(\.0+)? \|/, 'Results: the cold variant and its mean cached tokens');
     assert.match(report, /\| `cachePrefix` \| promptCache "cold": the random prefix/, 'the definition is in the Methodology table');
-    const view = loadTrView(dirname(trDir), basename(trDir)).callSettings!;
+    const view = (await loadTrView(dirname(trDir), basename(trDir))).callSettings!;
     assert.deepEqual(view.rows.map((r) => [r.variant, r.promptCache, r.cachedTokensMean]), [['default', 'cold', 1]]);
     assert.ok(view.definitions.some((d) => d.name === 'cachePrefix'));
   });

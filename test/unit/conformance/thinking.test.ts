@@ -64,7 +64,7 @@ describe('conformance: thinking model (paced engine)', function () {
     assert.match(report, /### Prompt cache, thinking and structured output/);
     assert.match(report, /\| `ttft_answer_ms` \| Client time to first answer token/);
     assert.match(report, /\| `thinking` \| A thinking model/);
-    const row = loadTrView(dirname(trDir), basename(trDir)).callSettings!.rows[0];
+    const row = (await loadTrView(dirname(trDir), basename(trDir))).callSettings!.rows[0];
     assert.equal(row.thinkingCalls, 2);
     assert.ok(row.ttftAnswerMsMean! > row.ttftMsMean!, 'dashboard: both TTFTs, the answer later');
   });

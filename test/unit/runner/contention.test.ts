@@ -76,7 +76,7 @@ describe('multi-agent contention: undecidable → null', () => {
 });
 
 describe('dashboard: contention with undecided runs', () => {
-  it('the TR view says flagged of decided runs and counts the undecided ones', () => {
+  it('the TR view says flagged of decided runs and counts the undecided ones', async () => {
     const ws = makeWorkspace(false);
     const rule = { rule: 'speedup-below', threshold: 1.5 };
     const w = TrWriter.create(ws.reportsDir, {
@@ -86,7 +86,7 @@ describe('dashboard: contention with undecided runs', () => {
     });
     [true, null, false].forEach((contention, i) => w.addRun(makeRun({ run: i, variant: 'dual', agents, multiAgent: { contention, speedup_vs_sequential: 1.2 } })));
     w.finish('complete', { variants: [], comparisons: [] }, '');
-    const v = loadTrView(ws.reportsDir, w.id);
+    const v = await loadTrView(ws.reportsDir, w.id);
     assert.equal(v.contention, '1 of 2 decided runs flagged (contention rate 50.0%); 1 run undecided (the rule needs solo measurements that were missing or failed for them; they are left out of the rate). Rule: real speedup vs the measured sequential baseline below 1.50×.');
   });
 });

@@ -41,7 +41,7 @@ describe('per-call percentiles', () => {
     assert.match(md, /\| `v` \| `ttft_ms` \| ms \| 30 \| 15\.50 \| 28\.55 \| 29\.71 \| 30 \|/);
   });
 
-  it('dashboard TR view: per-run p95 labelled as such, per-call p95 with its n, none below the minimum number of calls', () => {
+  it('dashboard TR view: per-run p95 labelled as such, per-call p95 with its n, none below the minimum number of calls', async () => {
     const ws = makeWorkspace(false);
     const w = TrWriter.create(ws.reportsDir, {
       title: 'per call', kind: 'prompt', experiment: { hash: 'sha256:x', kind: 'prompt', variants: [{ name: 'v', options: {} }, { name: 'few', options: {} }] },
@@ -52,7 +52,7 @@ describe('per-call percentiles', () => {
     w.addRun(makeRun({ run: 10, variant: 'few', calls: [{ tps: 100, ttftMs: 7 }] }));
     w.addRun(makeRun({ run: 11, variant: 'few', calls: [{ tps: 100, ttftMs: 9 }] }));
     w.finish('complete', { variants: [], comparisons: [] }, '');
-    const view = loadTrView(ws.reportsDir, w.id);
+    const view = await loadTrView(ws.reportsDir, w.id);
     const [v, few] = view.variants;
     assert.deepEqual(round(v.ttftMs), { median: 15.5, p95: 24.5, mean: 15.5, runs: 3, perCall: { n: 30, p95: 28.55, p99: 29.71 } });
     assert.deepEqual(few.ttftMs?.perCall, null, `2 calls < ${MIN_CALLS_FOR_TAIL}: no per-call tail`);

@@ -65,7 +65,7 @@ describe('webview: capacity sweep live and opened', function () {
     }
 
     // Opened: verdicts in words, one row per level, the three figures of the report.
-    const v = loadTrView(ws.reportsDir, r.trId);
+    const v = await loadTrView(ws.reportsDir, r.trId);
     assert.ok(v.capacity, 'capacity view data');
     assert.equal(v.capacity.unit, cap.unit);
     assert.match(v.capacity.verdicts[0], /^default sustains 4 concurrent within the SLO; highest output/);

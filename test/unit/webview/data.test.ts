@@ -38,8 +38,8 @@ describe('webview: view data from real TR directories', function () {
   });
   after(async () => engine?.stop());
 
-  it('TR view: validity counts, per-variant rows at the paced rate, figures as JSON payloads', () => {
-    const v = loadTrView(ws.reportsDir, trA);
+  it('TR view: validity counts, per-variant rows at the paced rate, figures as JSON payloads', async () => {
+    const v = await loadTrView(ws.reportsDir, trA);
     assert.equal(v.trId, trA);
     assert.equal(v.status, 'complete');
     assert.deepEqual(v.validity, { runs: 8, counted: 6, warmup: 2, failed: 0, cancelled: 0, invalid: 0, solo: 0, corruptLines: 0 });
@@ -64,11 +64,11 @@ describe('webview: view data from real TR directories', function () {
     assert.deepEqual(data.map((x) => Math.round(x)), v.variants.map((r) => Math.round(r.decodeTps!.mean)));
   });
 
-  it('TR view: TTFT per-run statistics say n = runs; per-call p95/p99 only from MIN_CALLS_FOR_TAIL calls, over the raw calls', () => {
-    const few = loadTrView(ws.reportsDir, trA).variants[0];
+  it('TR view: TTFT per-run statistics say n = runs; per-call p95/p99 only from MIN_CALLS_FOR_TAIL calls, over the raw calls', async () => {
+    const few = (await loadTrView(ws.reportsDir, trA)).variants[0];
     assert.equal(few.ttftMs!.runs, 3);
     assert.equal(few.ttftMs!.perCall, null, '3 calls: no per-call tail');
-    const v = loadTrView(ws.reportsDir, trMany).variants[0];
+    const v = (await loadTrView(ws.reportsDir, trMany)).variants[0];
     assert.equal(v.ttftMs!.runs, 20);
     const calls = readRunsSync(join(ws.reportsDir, trMany)).runs.flatMap((r) => r.calls).map((c) => c.metrics!.ttft_ms!).sort((x, y) => x - y);
     assert.equal(calls.length, MIN_CALLS_FOR_TAIL);
@@ -76,14 +76,14 @@ describe('webview: view data from real TR directories', function () {
     assert.equal(v.e2eMs!.perCall!.n, 20);
   });
 
-  it('TR view: generated text comes back verbatim (markup included) for the webview to show as text', () => {
+  it('TR view: generated text comes back verbatim (markup included) for the webview to show as text', async () => {
     const runs = readRunsSync(join(ws.reportsDir, trA)).runs;
     const last = runs.at(-1)!;
     const file = last.calls.find((c) => c.outputFile)!.outputFile!;
     const xss = '<img src=x onerror="alert(1)"><script>alert(2)</script> & done';
     // A later line under the same name wins: append the markup as the text of that call.
     appendFileSync(join(ws.reportsDir, trA, 'outputs.jsonl'), `${JSON.stringify({ name: file.slice('outputs.jsonl#'.length), text: xss })}\n`);
-    const v = loadTrView(ws.reportsDir, trA);
+    const v = await loadTrView(ws.reportsDir, trA);
     assert.equal(v.outputs[0].run, last.run);
     assert.equal(v.outputs[0].text, xss);
     assert.equal(v.outputs[0].truncated, false);
@@ -123,8 +123,8 @@ describe('webview: view data from real TR directories', function () {
     assert.equal(tolerant.gate?.outcome, 'pass');
   });
 
-  it('a 2-D sweep gives a heatmap payload: one cell per variant with its mean and n', () => {
-    const v = loadTrView(ws.reportsDir, trSweep);
+  it('a 2-D sweep gives a heatmap payload: one cell per variant with its mean and n', async () => {
+    const v = await loadTrView(ws.reportsDir, trSweep);
     const heat = v.figures.filter((f): f is HeatmapPayload => f.kind === 'heatmap');
     assert.equal(heat.length, 1);
     const h = heat[0];
