@@ -119,7 +119,7 @@ export class DashboardPanel extends Disposable {
     this.live = structuredClone(state);
     this.followRun();
     this.batcher.clear();
-    if (this.ready && this.view.kind === 'live') this.send({ type: 'view', view: this.view, data: viewData(this.view, this.live, this.deps.reportsDir) });
+    if (this.ready && this.view.kind === 'live') void this.sendView('view');
   }
 
   /** A live view names the run it shows. */
