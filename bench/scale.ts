@@ -11,6 +11,7 @@ import { mulberry32 } from '../src/core/random';
 import { SummaryAccumulator } from '../src/core/stats/accumulator';
 import { forEachRun } from '../src/core/store/read';
 import { listTrs } from '../src/core/store/list';
+import { loadTrView } from '../src/vscode/dashboard/trData';
 import type { RunRecord } from '../src/core/types';
 import { spreadOf, type Spread } from './lib/stats';
 
@@ -31,6 +32,10 @@ export interface ScaleResult {
   bare_parse_ms: Spread;
   /** summary_1m_runs_ms ÷ bare_parse_ms per repetition: the summary's own share above parsing. */
   summary_ratio_vs_bare_parse: Spread;
+  /** The dashboard's TR view (loadTrView: streamed runs.jsonl, digest, figures) of the same TR, ms. */
+  tr_view_1m_runs_ms: number;
+  /** Size of the one message that view sends to the webview (JSON bytes). */
+  tr_view_message_bytes: number;
   report_reader_summary_ms: number;
   trs: number;
   meta_json_bytes: number;
@@ -136,6 +141,13 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
       bare.push(await linesOnly(file, true));
       log(`scale rep ${rep + 1}: summary ${summary[rep].toFixed(0)} ms (parsing chunk times too: ${full[rep].toFixed(0)} ms; bare split + JSON.parse ${bare[rep].toFixed(0)} ms)`);
     }
+    writeFileSync(join(trDir, 'meta.json'), template.metaJson.replace(/"id": "TR\d+(_v\d+)?"/, '"id": "TR1"'));
+    const v0 = performance.now();
+    const view = await loadTrView(root, 'TR1');
+    const viewMs = performance.now() - v0;
+    if (view.validity.runs !== o.runs) throw new Error(`scale: the TR view saw ${view.validity.runs} runs, expected ${o.runs}`);
+    const viewBytes = JSON.stringify(view).length;
+    log(`scale: dashboard TR view of ${o.runs} runs ${viewMs.toFixed(0)} ms, message ${viewBytes} bytes`);
     // Once each: where the time goes.
     const split = await linesOnly(file);
     const viaReport = summarizeReportPath(trDir);
@@ -165,6 +177,8 @@ export async function measureScale(template: { run: RunRecord; metaJson: string 
       split_lines_ms: split,
       bare_parse_ms: spreadOf(bare),
       summary_ratio_vs_bare_parse: spreadOf(summary.map((x, i) => x / bare[i])),
+      tr_view_1m_runs_ms: viewMs,
+      tr_view_message_bytes: viewBytes,
       summary_parsing_chunk_times_ms: spreadOf(full),
       report_reader_summary_ms: viaReport,
       trs: o.trs,

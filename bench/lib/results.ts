@@ -156,6 +156,7 @@ export function headlineOf(f: Figures): HeadlineRow[] {
     row('scale.summary_1m_runs_ms', 'ms', le(3000), f.scale?.summary_1m_runs_ms),
     row('  bare split + JSON.parse of the same runs.jsonl', 'ms', null, f.scale?.bare_parse_ms),
     row('  summary ÷ bare split + parse (same repetition)', '×', null, f.scale?.summary_ratio_vs_bare_parse),
+    row('scale.tr_view_1m_runs_ms (dashboard TR view, streamed)', 'ms', null, f.scale?.tr_view_1m_runs_ms),
     row('scale.list_1000_trs_ms', 'ms', le(1000), f.scale?.list_1000_trs_ms),
     row('loadgen.send_lag_ms_p99_16 (closed loop)', 'ms', null, f.loadgen?.send_lag_ms_p99_16),
     row('  bare fetch loop send lag p99, 16 in flight', 'ms', null, f.loadgen?.bare_send_lag_ms_p99_16),

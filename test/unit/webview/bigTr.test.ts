@@ -37,5 +37,11 @@ describe('webview: a 200,000-run TR opens in the dashboard (streamed, bounded)',
     assert.ok(view.comparisons.length >= 1, 'A vs B compared');
     assert.ok(view.figures.length >= 2, `figures: ${view.figures.length}`);
     assert.ok(messageBytes < 2_000_000, `the view's message is ${messageBytes} bytes`);
+    // The runs alternate A, B: the figures' bounded sample must still hold both (sampled per variant).
+    const scatter = view.figures.find((f) => f.id === 'ttft_vs_tps');
+    assert.ok(scatter && scatter.kind === 'chart', 'per-call scatter');
+    const series = (scatter.config.data as { datasets: { label: string; data: unknown[] }[] }).datasets;
+    assert.deepEqual(series.map((d) => d.label.split(' (')[0]), ['A', 'B']);
+    assert.ok(series.every((d) => d.data.length > 500), series.map((d) => d.data.length).join(', '));
   });
 });
