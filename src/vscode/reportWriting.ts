@@ -32,6 +32,11 @@ export class ReportWrites {
     return this.writes;
   }
 
+  /** The write of `trDir`'s report in progress or waiting (the last one asked for); undefined when none is. */
+  pending(trDir: string): Promise<WriteReportResult> | undefined {
+    return this.slots.get(resolve(trDir))?.tail;
+  }
+
   /** Writes the report of `trDir` (PNG figures where the chart renderer is installed); resolves when it is on disk. */
   write(trDir: string, reportsDir: string): Promise<WriteReportResult> {
     const key = resolve(trDir);

@@ -16,7 +16,12 @@ import { isTrNode } from './resultsTree';
 import { metaUri, resolveTr, type TrRef } from './pickers';
 import type { CommandServices } from './services';
 
-function reportUri(s: CommandServices, ref: TrRef): vscode.Uri {
+/**
+ * The TR's report file. A run's report is written after its last run (in a worker): opening it in that
+ * moment waits for the write instead of saying there is none.
+ */
+async function reportUri(s: CommandServices, ref: TrRef): Promise<vscode.Uri> {
+  await s.reports.pending(ref.dir)?.catch(() => undefined);
   const file = join(s.reportsDir(), reportFileName(ref.id));
   if (!existsSync(file)) {
     throw new ChimeraError('E_NOT_FOUND', `${ref.id} has no technical report yet`, { where: file, hint: `run "Chimeraforge: Regenerate Report" on ${ref.id}` });
@@ -36,7 +41,7 @@ export async function openInDashboard(s: CommandServices, arg?: unknown): Promis
 export async function openReport(s: CommandServices, arg?: unknown): Promise<vscode.Uri | undefined> {
   const ref = await resolveTr(arg, s.reportsDir(), 'TR whose report to open');
   if (!ref) return undefined;
-  const uri = reportUri(s, ref);
+  const uri = await reportUri(s, ref);
   await vscode.window.showTextDocument(uri, { preview: false });
   return uri;
 }
@@ -45,7 +50,7 @@ export async function openReport(s: CommandServices, arg?: unknown): Promise<vsc
 export async function previewReport(s: CommandServices, arg?: unknown): Promise<vscode.Uri | undefined> {
   const ref = await resolveTr(arg, s.reportsDir(), 'TR whose report to preview');
   if (!ref) return undefined;
-  const uri = reportUri(s, ref);
+  const uri = await reportUri(s, ref);
   await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
   return uri;
 }

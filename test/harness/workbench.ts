@@ -54,7 +54,14 @@ export async function openWorkbench(opts: WorkbenchOptions): Promise<Workbench> 
       findCommand: (label) => findCommand(page, label, shoot),
       runCommand: async (label) => {
         await (await findCommand(page, label, shoot)).click();
-        await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 10_000 });
+        // The palette closes; a command that opens its own quick input at once (Check Ollama Endpoints)
+        // reuses the same widget, so "closed" is: hidden, or no longer holding the palette's ">" query.
+        const input = page.locator('.quick-input-widget input');
+        const deadline = Date.now() + 10_000;
+        while (await input.isVisible() && (await input.inputValue().catch(() => '')).startsWith('>')) {
+          if (Date.now() > deadline) throw new Error(`the command palette stayed open after choosing "${label}"`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
       },
       screenshot: shoot,
     };

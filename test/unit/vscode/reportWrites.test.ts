@@ -61,8 +61,11 @@ describe('extension: reports written in a worker thread, coalesced per TR', func
     await new Promise((r) => setTimeout(r, 50)); // the first write has started
     const later = [writes.write(dir, ws.reportsDir), writes.write(join(dir, '.'), ws.reportsDir), writes.write(dir, ws.reportsDir)];
     assert.ok(later.every((p) => p === later[0]) && later[0] !== first, 'the requests during the write share one follow-up');
+    assert.equal(writes.pending(join(dir, '.')), later[0], 'pending(): the last write asked for (Open/Preview Report wait on it)');
     await Promise.all([first, ...later]);
     assert.equal(writes.started - before, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(writes.pending(dir), undefined, 'nothing pending once the writes are done');
     await assert.rejects(writes.write(join(ws.reportsDir, 'TR999'), ws.reportsDir), (e: Error & { code?: string }) => e.name === 'ChimeraError' && typeof e.code === 'string' && e.code.startsWith('E_'));
   });
 });
