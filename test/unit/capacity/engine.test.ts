@@ -11,6 +11,7 @@ import { knee, type CapacitySummary } from '../../../src/core/capacity/summary';
 import type { RunnerEvent } from '../../../src/core/runner/events';
 import { makeWorkspace } from '../../helpers/workspace';
 import { cli, requireBuiltCli } from '../../helpers/cli';
+import { demoSummaryLines } from '../../../src/cli/demoSummary';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -130,6 +131,11 @@ describe('capacity kind (paced engine, known slots)', function () {
     }
     assert.equal(cap.variants[0].max_level_meeting_slo, null);
     assert.equal(cap.variants[0].max_level_reason, 'no slo declared');
+    // The demo's closing lines: the verdict and output_tps per level, never one decode_tps mean pooled over the levels.
+    const lines = demoSummaryLines([r]);
+    assert.ok(lines.some((l) => l.includes('default: no SLO declared')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes(`output_tps by level (requests/s): 5: ${cap.variants[0].levels[0].output_tps.mean.toFixed(1)}`)), lines.join('\n'));
+    assert.ok(!lines.some((l) => /decode_tps/.test(l)), lines.join('\n'));
   });
 
   it('CLI: chimeraforge run <capacity experiment> --json carries summary.capacity; exit 0', () => {
