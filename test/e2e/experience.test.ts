@@ -110,8 +110,14 @@ describe('e2e experience: palette → template → live dashboard → explorer �
 
     // the template is in the workspace, with the default model and the engine's URL from the settings
     const file = join(ws.path, 'tr109-agent-ab.experiment.json');
-    await waitFor('the experiment file', async () => (existsSync(file) ? true : undefined), 30_000, page);
-    const x = JSON.parse(readFileSync(file, 'utf8')) as { model: string; endpoints: Record<string, string> };
+    // Written through VS Code's file system: it may exist a moment before its content is all there.
+    const x = await waitFor('the experiment file', async () => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as { model: string; endpoints: Record<string, string> };
+      } catch {
+        return undefined;
+      }
+    }, 30_000, page);
     assert.deepEqual({ model: x.model, endpoints: x.endpoints }, { model: 'tiny:latest', endpoints: { default: eng.url } });
 
     // the dashboard updates while the run goes: progress text moves, charts get ink
