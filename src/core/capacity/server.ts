@@ -1,5 +1,6 @@
-// Managed servers (PRODUCT.md §11.4): a capacity variant's `server` is started by the harness with its
-// environment, waited for until it answers, used for the variant's runs, and stopped. Never left
+// Managed servers (PRODUCT.md §11.4): a capacity variant's or an endpoint's `server` is started by the
+// harness with its environment, waited for until it answers, used for the variant's runs (an endpoint's:
+// the whole experiment), and stopped. Never left
 // running: the server gets its own process group (stopped as a group), and a detached watchdog
 // process stops that group when the harness dies, even by SIGKILL. The log goes into the TR directory.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,16 +14,36 @@ import type { ServerRecord, ServerSpec } from './types';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** The port of a URL on this machine (loopback host), else null: a managed server can only listen here. */
+export function localPort(url: string): number | null {
+  const u = new URL(url);
+  if (!LOOPBACK.has(u.hostname)) return null;
+  return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+}
+
 /** The port a managed server listens on: its own, else the (local) endpoint's; throws E_BAD_INPUT for a remote endpoint. */
 export function serverPort(variant: string, spec: ServerSpec, endpointUrl: string): number {
   if (spec.port !== undefined) return spec.port;
-  const u = new URL(endpointUrl);
-  if (!LOOPBACK.has(u.hostname)) {
+  const port = localPort(endpointUrl);
+  if (port === null) {
     throw new ChimeraError('E_BAD_INPUT', `variant ${variant}: a managed server without "port" takes the endpoint's port, but the endpoint ${endpointUrl} is not on this machine`, {
       where: `variants[${variant}].server.port`, hint: 'give server.port, or point the load at a 127.0.0.1 / localhost endpoint',
     });
   }
-  return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return port;
+}
+
+/** Whose server it is: for messages (`label`), the JSON path of its `server` (`where`) and its log's file name. */
+export interface ServerOwner { label: string; where: string; logFile: string }
+
+/** A capacity variant's server; its log is outputs/servers/<variant>.log. */
+export function variantOwner(name: string): ServerOwner {
+  return { label: `variant ${name}`, where: `variants[${name}].server`, logFile: serverLogFile(name) };
+}
+
+/** An endpoint's server (experiment-wide); its log is outputs/servers/endpoint-<name>.log. */
+export function endpointOwner(name: string): ServerOwner {
+  return { label: `endpoint ${name}`, where: `endpoints.${name}.server`, logFile: serverLogFile(`endpoint-${name}`) };
 }
 
 
@@ -44,18 +65,18 @@ process.stdin.on('data', () => {});
 process.stdin.on('close', () => { sig('SIGTERM'); setTimeout(() => { sig('SIGKILL'); process.exit(0); }, 3000); });`;
 
 /** The log's file name, in the TR's outputs/servers/ folder. */
-export function serverLogFile(variant: string): string {
-  return `${variant.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`;
+export function serverLogFile(stem: string): string {
+  return `${stem.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`;
 }
 
 export class ManagedServer {
   private constructor(readonly record: ServerRecord, private readonly child: ChildProcess, private readonly watchdog: ChildProcess) {}
 
   /** Starts the server, waits (up to `timeoutMs`) until GET /api/version answers. */
-  static async start(name: string, spec: ServerSpec & { port: number }, logDir: string, clock: Clock, signal: AbortSignal, timeoutMs = 60_000): Promise<ManagedServer> {
+  static async start(owner: ServerOwner, spec: ServerSpec & { port: number }, logDir: string, clock: Clock, signal: AbortSignal, timeoutMs = 60_000): Promise<ManagedServer> {
     const argv = serverArgv(spec);
     const env = { OLLAMA_HOST: `127.0.0.1:${spec.port}`, ...(spec.env ?? {}) };
-    const log = join(logDir, serverLogFile(name));
+    const log = join(logDir, owner.logFile);
     const fd = openSync(log, 'a');
     const t0 = clock.now();
     let child: ChildProcess;
@@ -90,8 +111,8 @@ export class ManagedServer {
     }
     await server.stop();
     const tail = readFileSync(log, 'utf8').split('\n').slice(-8).join('\n');
-    throw new ChimeraError('E_UNREACHABLE', `managed server of variant ${name} (${argv.join(' ')}) ${gone ?? (signal.aborted ? 'start cancelled' : `did not answer on ${url} within ${timeoutMs / 1000} s`)}`, {
-      where: `variants[${name}].server`, details: tail ? [tail] : [], hint: `check the command and port; its log is ${log}`,
+    throw new ChimeraError('E_UNREACHABLE', `managed server of ${owner.label} (${argv.join(' ')}) ${gone ?? (signal.aborted ? 'start cancelled' : `did not answer on ${url} within ${timeoutMs / 1000} s`)}`, {
+      where: owner.where, details: tail ? [tail] : [], hint: `check the command and port; its log is ${log}`,
     });
   }
 

@@ -13,7 +13,7 @@ import { cellStats, type CellStats } from '../../capacity/cell';
 import { levelSummary, stopAfter } from '../../capacity/summary';
 import type { CapacityRequest, CapacityRunRecord } from '../../capacity/types';
 import { quantileSorted } from '../../stats/describe';
-import { ManagedServer, serverPort } from '../../capacity/server';
+import { ManagedServer, serverPort, variantOwner } from '../../capacity/server';
 import { createGatewayClient } from '../../ollama/client';
 import { preflight } from '../../ollama/probe';
 import { errorMessage, isChimeraError } from '../../errors';
@@ -68,7 +68,7 @@ function progressReporter(ctx: RunContext, level: number): { done: (u: Scheduled
 
 /** Starts the variant's server and checks it as the preflight checks an endpoint: it answers and serves the model. */
 async function startChecked(ctx: RunContext, v: NormalizedVariant, port: number): Promise<ManagedServer> {
-  const server = await ManagedServer.start(v.name, { ...v.server, port }, ctx.outputs.outputDir('servers'), ctx.clock, ctx.signal);
+  const server = await ManagedServer.start(variantOwner(v.name), { ...v.server, port }, ctx.outputs.outputDir('servers'), ctx.clock, ctx.signal);
   const client = createGatewayClient({ url: server.record.url, name: `server of ${v.name}`, clock: ctx.clock });
   try {
     const p = await preflight(client, [v.model], { signal: ctx.signal });
