@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ChimeraError } from '../core/errors';
 import { parseExperiment } from '../core/experiment/load';
+import type { EndpointEntry } from '../core/experiment/types';
 import type { RunSettings } from './runSetup';
 
 export interface Template {
@@ -40,9 +41,10 @@ export function instantiateTemplate(text: string, source: string, settings: Pick
   const { $schema: _schema, ...rest } = x;
   const out: Record<string, unknown> = { ...rest };
   if (typeof out.model === 'string') out.model = settings.defaultModel;
-  const endpoints = out.endpoints as Record<string, string> | undefined;
+  const endpoints = out.endpoints as Record<string, EndpointEntry> | undefined;
   if (endpoints) {
-    out.endpoints = Object.fromEntries(Object.entries(endpoints).map(([name, url]) => [name, settings.endpoints[name] ?? url]));
+    // A managed endpoint ({ url, server }) stays as written: its URL is where the harness starts its server.
+    out.endpoints = Object.fromEntries(Object.entries(endpoints).map(([name, e]) => [name, typeof e === 'string' ? (settings.endpoints[name] ?? e) : e]));
   }
   return `${JSON.stringify(out, null, 2)}\n`;
 }

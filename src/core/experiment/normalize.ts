@@ -9,6 +9,7 @@ import { confinedPath } from '../trust/paths';
 import type { OllamaOptions } from '../types';
 import { DEFAULT_COLD_THRESHOLD_MS } from '../metrics/callMetrics';
 import { normalizeCapacity } from '../capacity/normalize';
+import { endpointServers, endpointUrls } from './endpoints';
 import type { CallSettings, ExperimentFile, NormalizedAgent, NormalizedExperiment, NormalizedVariant, Workflow } from './types';
 
 export const DEFAULTS = {
@@ -148,9 +149,12 @@ export function normalizeExperiment(x: ExperimentFile, opts: NormalizeOptions = 
   checkContentionRule(x);
   const model = x.model ?? DEFAULTS.model;
   const maxTokens = x.maxTokens ?? null;
-  const endpoints = { default: DEFAULTS.endpoint, ...(x.endpoints ?? {}), ...(opts.endpointOverrides ?? {}) };
+  const endpoints: Record<string, string> = { default: DEFAULTS.endpoint, ...endpointUrls(x.endpoints), ...(opts.endpointOverrides ?? {}) };
   // Overrides (--endpoint, settings) bypass the schema: every URL is checked here, used or not, before anything runs.
   for (const [name, url] of Object.entries(endpoints)) validateEndpointUrl(name, url);
+  // A managed endpoint is reached where its server listens (the server binds 127.0.0.1, whatever loopback name the URL used).
+  const servers = endpointServers(x, endpoints);
+  for (const [name, s] of Object.entries(servers ?? {})) endpoints[name] = `http://127.0.0.1:${s.port}`;
   const optionVariants = variantsOf(x, model, maxTokens);
   const variants = x.kind === 'command' ? commandVariants(x, optionVariants) : optionVariants;
   const workflow = x.workflow ?? (x.kind === 'agent' ? DEFAULT_WORKFLOW : undefined);
@@ -167,6 +171,7 @@ export function normalizeExperiment(x: ExperimentFile, opts: NormalizeOptions = 
     kind: x.kind,
     model,
     endpoints,
+    ...(servers ? { endpointServers: servers } : {}),
     endpoint: x.endpoint ?? 'default',
     api: x.api ?? 'generate',
     stream: x.stream ?? true,

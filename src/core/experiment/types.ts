@@ -2,6 +2,9 @@
 import type { FormatSetting, OllamaOptions, OutputTextPolicy, PromptCacheMode, ThinkSetting } from '../types';
 import type { LoadSpec, NormalizedCapacity, ServerSpec, Slo, StopSpec } from '../capacity/types';
 
+/** An endpoint as written: its URL, or the URL and the managed server the harness runs there for the whole experiment (PRODUCT.md §11.4). */
+export type EndpointEntry = string | { url: string; server?: ServerSpec };
+
 export type ExperimentKind = 'prompt' | 'agent' | 'multi-agent' | 'command' | 'capacity';
 export type RunOrder = 'interleaved' | 'sequential' | 'random';
 export type ContentionRuleName = 'overlap-speedup-below' | 'speedup-below' | 'ttft-above-solo';
@@ -30,7 +33,7 @@ export interface ExperimentFile extends CallSettings {
   description?: string;
   kind: ExperimentKind;
   model?: string;
-  endpoints?: Record<string, string>;
+  endpoints?: Record<string, EndpointEntry>;
   endpoint?: string;
   api?: 'generate' | 'chat';
   stream?: boolean;
@@ -97,7 +100,10 @@ export interface NormalizedExperiment {
   description?: string;
   kind: ExperimentKind;
   model: string;
+  /** Endpoint name → URL as run (a managed endpoint's is http://127.0.0.1:<its server's port>). */
   endpoints: Record<string, string>;
+  /** Endpoints whose server the harness starts before the preflight and stops after the last run; ports resolved. */
+  endpointServers?: Record<string, ServerSpec & { port: number }>;
   endpoint: string;
   api: 'generate' | 'chat';
   stream: boolean;
