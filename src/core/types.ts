@@ -1,6 +1,6 @@
 // The data contracts of PRODUCT.md §3 and §5: what one call, one run and one TR directory hold.
 // Field names here are written to runs.jsonl / meta.json and read by other tools: change compatibly.
-import type { CapacityRunRecord } from './capacity/types';
+import type { CapacityRunRecord, ServerRecord } from './capacity/types';
 
 export type OllamaOptions = Record<string, unknown>;
 
@@ -284,6 +284,8 @@ export interface EndpointInfo {
   version: string | null;
   models: { name: string; digest: string | null; parameter_size: string | null; quantization_level: string | null; family?: string | null }[];
   error?: string;
+  /** The managed server the harness ran on this endpoint for the whole experiment (argv, env, port, pid, ready time, version, log). */
+  server?: ServerRecord;
 }
 
 /** The workspace's git state at run start (PRODUCT.md §11.3); absent when the workspace is not a git work tree. */

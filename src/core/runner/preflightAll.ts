@@ -45,7 +45,10 @@ export interface PreflightResult { endpoints: EndpointInfo[]; rttMs: Record<stri
 export async function preflightAll(x: NormalizedExperiment, clock: Clock, signal?: AbortSignal, fetchImpl?: typeof fetch): Promise<PreflightResult> {
   const endpoints: EndpointInfo[] = [];
   const rttMs: Record<string, number | null> = {};
-  for (const [name, models] of modelsByEndpoint(x)) {
+  // A managed endpoint is checked (and recorded) even when no model is called there: its server was started for this experiment.
+  const checked = modelsByEndpoint(x);
+  for (const name of Object.keys(x.endpointServers ?? {})) if (!checked.has(name)) checked.set(name, new Set());
+  for (const [name, models] of checked) {
     const client = createGatewayClient({ url: x.endpoints[name], name, clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
     try {
       const wanted = [...models];

@@ -27,6 +27,7 @@ import type { RunOutcome } from './kinds/types';
 import { unplannedLoad } from './cold';
 import { preRunWarnings } from './warnings';
 import { AdaptiveController, type AdaptiveCheck } from './adaptive';
+import { EndpointServers } from './endpointServers';
 
 export interface RunOptions {
   reportsDir: string;
@@ -85,8 +86,9 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? silentLogger;
   const emit: EventSink = opts.onEvent ?? (() => {});
-  if (x.variants.some((v) => v.server) && opts.trusted === false) {
-    throw new ChimeraError('E_UNTRUSTED', `"${x.title}" starts managed servers (variants[].server), which are refused in an untrusted workspace`, {
+  const serverPaths = [...(x.variants.some((v) => v.server) ? ['variants[].server'] : []), ...Object.keys(x.endpointServers ?? {}).map((n) => `endpoints.${n}.server`)];
+  if (serverPaths.length > 0 && opts.trusted === false) {
+    throw new ChimeraError('E_UNTRUSTED', `"${x.title}" starts managed servers (${serverPaths.join(', ')}), which are refused in an untrusted workspace`, {
       where: x.sourceFile ?? 'experiment', hint: 'trust the workspace (Workspaces: Manage Workspace Trust) to start servers; results stay browsable meanwhile',
     });
   }
@@ -99,6 +101,16 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
   // A bad TR id is bad input (exit 2) whether or not the endpoints answer: check it before preflight.
   const requestedTr = opts.tr ?? x.tr;
   if (requestedTr !== undefined) assertTrId(requestedTr, 'tr');
+  // Managed endpoint servers run for the whole experiment: started before the preflight checks them, stopped in the finally.
+  const servers = await EndpointServers.start(x, opts.reportsDir, clock, log, opts.signal);
+  try {
+    return await preflightAndRun(x, opts, plan, servers, clock, log, emit);
+  } finally {
+    await servers?.stop();
+  }
+}
+
+async function preflightAndRun(x: NormalizedExperiment, opts: RunOptions, plan: PlannedRun[], servers: EndpointServers | null, clock: Clock, log: Logger, emit: EventSink): Promise<RunResult> {
   // Nothing is written before the endpoints and models are known to be there.
   const pre = await preflightAll(x, clock, opts.signal, opts.fetch);
   const environment = await captureEnvironment(pre.endpoints, x.workspaceDir);
@@ -115,6 +127,10 @@ export async function runExperiment(x: NormalizedExperiment, opts: RunOptions): 
     ...(warnings.length > 0 ? { notes: warnings.map((w) => `Warning before the run: ${w}`) } : {}),
     ...(opts.command ? { command: opts.command } : {}),
   }, opts.tr ?? x.tr, x.outputTexts);
+  if (servers) {
+    servers.adopt(writer.outputDir('servers'), environment);
+    writer.update({ environment });
+  }
   const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns });
   try {
     return await runPlan({ x, opts, plan, rttMs: pre.rttMs, writer, acc, clock, log, emit });
