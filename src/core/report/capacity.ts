@@ -3,6 +3,7 @@
 import type { CapacityLevelSummary, CapacitySummary, CapacityVariantSummary, Estimate } from '../capacity/summary';
 import { isRecord, records, type ReportInput } from './model';
 import { serverLogFile } from '../capacity/server';
+import { serverCommandText } from './servers';
 import { code, escapeInline, fmtCi, fmtNum, table } from './format';
 
 function levelText(level: number | null, unit: string): string {
@@ -67,10 +68,8 @@ function serversOf(input: ReportInput): Map<string, string> {
   for (const v of records(meta?.experiment.variants)) {
     if (!isRecord(v.server) || typeof v.name !== 'string') continue;
     const s = v.server;
-    const argv = Array.isArray(s.command) ? s.command.map(String).join(' ') : 'ollama serve';
-    const env = isRecord(s.env) ? Object.entries(s.env).map(([k, x]) => `${k}=${String(x)}`).join(' ') : '';
     const port = typeof s.port === 'number' ? `port ${s.port}` : "the load endpoint's port";
-    out.set(v.name, `Managed server: ${code(argv)}${env ? ` with ${code(env)}` : ''} on ${port}, started for this variant and stopped after it; its log: ${code(`outputs/servers/${serverLogFile(v.name)}`)} in the TR directory (command, environment and pid per run in runs.jsonl).`);
+    out.set(v.name, `Managed server: ${serverCommandText(s)} on ${port}, started for this variant and stopped after it; its log: ${code(`outputs/servers/${serverLogFile(v.name)}`)} in the TR directory (command, environment and pid per run in runs.jsonl).`);
   }
   return out;
 }

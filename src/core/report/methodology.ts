@@ -9,6 +9,7 @@ import { adaptiveRule, renderAdaptive } from './adaptive';
 import { callSettingMetrics, callSettingRows } from './callSettings';
 import { code, escapeInline, fmtNum, table } from './format';
 import { isRecord, records, str, type ReportInput } from './model';
+import { endpointServerTexts } from './servers';
 
 /** Metric names a report shows (present in any group of the summary), in a stable order. */
 export function metricsShown(input: ReportInput): string[] {
@@ -107,7 +108,11 @@ function environmentRows(input: ReportInput): string[][] {
     );
   }
   rows.push(['GPU', (env?.gpus ?? []).map((g) => escapeInline(g.name)).join('; ') || 'none detected']);
-  for (const e of env?.endpoints ?? []) rows.push([`Server ${code(e.name)}`, `${escapeInline(e.url)}, version ${escapeInline(e.version ?? 'unknown')}`]);
+  const managed = endpointServerTexts(input);
+  for (const e of env?.endpoints ?? []) {
+    const m = managed.get(e.name);
+    rows.push([`Server ${code(e.name)}`, `${escapeInline(e.url)}, version ${escapeInline(e.version ?? 'unknown')}${m ? `; ${m}` : ''}`]);
+  }
   if (env?.tool) rows.push(['Harness', `${escapeInline(env.tool.name)} ${escapeInline(env.tool.version)}`]);
   rows.push(['Workspace git', gitText(env?.git)]);
   return rows;
