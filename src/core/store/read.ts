@@ -126,7 +126,8 @@ export async function forEachRun(trDir: string, onRun: (r: RunRecord) => void, o
   return { count, corrupt };
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 sends nothing; EPERM: it exists, owned by another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

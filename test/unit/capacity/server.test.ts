@@ -2,7 +2,7 @@
 // (OLLAMA_NUM_PARALLEL), runs the variant, stops it — and never leaves it running, whether the run
 // ends, is cancelled, or the harness is killed with SIGKILL (the watchdog stops the server's group).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeExperiment } from '../../../src/core/experiment/normalize';
@@ -14,36 +14,8 @@ import type { CapacitySummary } from '../../../src/core/capacity/summary';
 import { serverPort } from '../../../src/core/capacity/server';
 import { isChimeraError } from '../../../src/core/errors';
 import { closedPortUrl, makeWorkspace } from '../../helpers/workspace';
+import { answers, freePort, PACED_ENGINE as ENGINE, processes, until } from '../../helpers/servers';
 import { CLI, requireBuiltCli } from '../../helpers/cli';
-
-const ENGINE = ['chimeraforge-engine', '--mode', 'paced', '--paced-ttft-ms', '50', '--paced-tps', '200', '--paced-tokens', '10'];
-
-async function freePort(): Promise<number> {
-  return Number(new URL(await closedPortUrl()).port);
-}
-
-async function answers(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/api/version`, { signal: AbortSignal.timeout(500) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Processes (pid, argv) whose command line contains `needle`, from `ps` (never this test's own ps). */
-function processes(needle: string): string[] {
-  const out = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout;
-  return out.split('\n').filter((l) => l.includes(needle) && !l.includes('ps -eo'));
-}
-
-async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return cond();
-}
 
 // `closed`: the declared endpoint, a port bound and closed by the test: nothing listens there, so a request
 // that is not redirected to the managed server fails.
