@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChimeraError } from '../../../src/core/errors';
-import { cliCommand, experimentFileOfCommand, prepareExperiment } from '../../../src/vscode/runSetup';
+import { cliCommand, endpointsNeedingConsent, experimentFileOfCommand, prepareExperiment } from '../../../src/vscode/runSetup';
+import { runExperiment } from '../../../src/core/runner/runExperiment';
 import { formatEta } from '../../../src/vscode/progress';
 
 const settings = { endpoints: { default: 'http://10.0.0.1:11434', b: 'http://10.0.0.2:11434' }, defaultModel: 'qwen:0.5b', defaultRepetitions: 7, defaultWarmup: 2 };
@@ -33,6 +34,16 @@ describe('vscode runSetup: prepareExperiment', () => {
     assert.equal(x.repetitions, 3);
     assert.equal(x.warmup, 0);
     assert.deepEqual(x.endpoints, { default: 'http://file:8080', b: 'http://10.0.0.2:11434' });
+  });
+
+  it('a managed endpoint: kept as the file has it (not the settings\' URL), no consent asked (it is local), refused untrusted before its server starts', async () => {
+    const f = write('m.experiment.json', { title: 't', kind: 'prompt', prompts: ['hi'], endpoints: { default: { url: 'http://localhost:11999', server: { env: { OLLAMA_NUM_PARALLEL: '2' } } } } });
+    const x = prepareExperiment(f, settings, dir, undefined, false);
+    assert.equal(x.endpoints.default, 'http://127.0.0.1:11999');
+    assert.deepEqual(x.endpointServers, { default: { env: { OLLAMA_NUM_PARALLEL: '2' }, port: 11999 } });
+    assert.deepEqual(endpointsNeedingConsent(f, x, false), []);
+    // `ollama serve` would be spawned by a trusted run: the untrusted one must throw before that.
+    await assert.rejects(runExperiment(x, { reportsDir: join(dir, 'reports'), trusted: false, gpuSampling: false }), (e: unknown) => e instanceof ChimeraError && e.code === 'E_UNTRUSTED' && /endpoints\.default\.server/.test(e.message));
   });
 
   const bad: { name: string; body: unknown; code: string; paths: RegExp[] }[] = [
