@@ -1,8 +1,8 @@
 // Managed servers (PRODUCT.md §11.4): a capacity variant's or an endpoint's `server` is started by the
 // harness with its environment, waited for until it answers, used for the variant's runs (an endpoint's:
-// the whole experiment), and stopped. Never left
-// running: the server gets its own process group (stopped as a group), and a detached watchdog
-// process stops that group when the harness dies, even by SIGKILL. The log goes into the TR directory.
+// the whole experiment), and stopped. Never left running: the server gets its own process group (stopped
+// as a group), and a detached watchdog process stops that group when the harness dies, even by SIGKILL.
+// The log goes into the TR directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
