@@ -1,7 +1,9 @@
 // Recomputing a TR's summary from its raw runs.jsonl with the options it was run with, so `report`
 // regenerates everything from raw data. Comparisons added later by `compare` (cross-TR or chosen
 // by hand) are not derivable from this TR's runs alone; they are carried over.
-import { buildSummary } from '../stats/accumulator';
+import { existsSync } from 'node:fs';
+import { buildSummary, SummaryAccumulator } from '../stats/accumulator';
+import { forEachRun, runsPath } from '../store/read';
 import { applyHolm } from '../stats/compare';
 import type { RunSummary, SummaryOptions, VariantSpec } from '../stats/summaryTypes';
 import type { Comparison, Meta, RunRecord } from '../types';
@@ -51,4 +53,14 @@ export function withKeptComparisons(summary: RunSummary, meta: Meta): RunSummary
 /** The summary of the TR's runs, plus the comparisons `compare` added earlier. */
 export function recomputeSummary(meta: Meta, runs: readonly RunRecord[]): RunSummary {
   return withKeptComparisons(buildSummary(runs, summaryOptionsOf(meta)), meta);
+}
+
+/**
+ * The summary of a TR's runs.jsonl, streamed (per-chunk times skipped, the event loop turning between
+ * reads): memory for the statistics' columns only while it runs, nothing kept of the runs.
+ */
+export async function summarizeRunsFile(trDir: string, opts: SummaryOptions): Promise<RunSummary> {
+  const acc = new SummaryAccumulator(opts);
+  if (existsSync(runsPath(trDir))) await forEachRun(trDir, (r) => acc.add(r), { omitChunkTimes: true });
+  return acc.finish();
 }

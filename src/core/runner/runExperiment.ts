@@ -11,7 +11,8 @@ import { captureEnvironment } from '../store/environment';
 import { TrWriter } from '../store/writer';
 import { assertTrId } from '../store/trId';
 import { SummaryAccumulator } from '../stats/accumulator';
-import type { RunSummary } from '../stats/summaryTypes';
+import type { RunSummary, SummaryOptions } from '../stats/summaryTypes';
+import { summarizeRunsFile } from '../report/recompute';
 import { summaryCsv } from '../stats/csv';
 import { recordedDefinitions } from '../metrics/allDefinitions';
 import type { Meta, RunRecord, TrStatus } from '../types';
@@ -131,23 +132,23 @@ async function preflightAndRun(x: NormalizedExperiment, opts: RunOptions, plan: 
     servers.adopt(writer.outputDir('servers'), environment);
     writer.update({ environment });
   }
-  const acc = new SummaryAccumulator({ kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns });
+  const summaryOpts: SummaryOptions = { kind: x.kind, variants: x.variants.map((v) => ({ name: v.name, options: v.options })), contentionRule: x.contention, seed: x.seed, coldRuns: x.coldRuns };
   try {
-    return await runPlan({ x, opts, plan, rttMs: pre.rttMs, writer, acc, clock, log, emit });
+    return await runPlan({ x, opts, plan, rttMs: pre.rttMs, writer, summaryOpts, clock, log, emit });
   } catch (e) {
     // Disk full, a throwing listener, a bug: the TR must not stay `running` forever. Finish it `failed`
     // with the message (the runs already recorded stay), then let the caller see the original error.
-    if (writer.meta.status === 'running') abortTr(writer, e, acc, log);
+    if (writer.meta.status === 'running') await abortTr(writer, e, summaryOpts, log);
     throw e;
   }
 }
 
 interface PlanRun {
   x: NormalizedExperiment; opts: RunOptions; plan: PlannedRun[]; rttMs: Record<string, number | null>; writer: TrWriter;
-  acc: SummaryAccumulator; clock: Clock; log: Logger; emit: EventSink;
+  summaryOpts: SummaryOptions; clock: Clock; log: Logger; emit: EventSink;
 }
 
-async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: PlanRun): Promise<RunResult> {
+async function runPlan({ x, opts, plan, rttMs, writer, summaryOpts, clock, log, emit }: PlanRun): Promise<RunResult> {
   log.info(`${writer.id}: ${plan.length} runs planned in ${writer.dir}`);
   emit({ type: 'experiment-started', trId: writer.id, trDir: writer.dir, title: x.title, kind: x.kind, planned: plan.length, variants: x.variants.map((v) => v.name), agents: (x.agents ?? []).map((a) => a.name) });
 
@@ -160,7 +161,10 @@ async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: 
   const t0 = clock.now();
   let cancelled = false;
   const skipped: string[] = [];
-  const adaptive = x.adaptive ? new AdaptiveController(x, x.adaptive, (variant, metric) => acc.values(variant, metric)) : null;
+  // The statistics are computed from runs.jsonl when the runs are done, so memory does not grow with the
+  // number of runs. Adaptive repetitions decide on the values so far: their accumulator is bounded by `max`.
+  const live = x.adaptive ? new SummaryAccumulator(summaryOpts) : null;
+  const adaptive = x.adaptive && live ? new AdaptiveController(x, x.adaptive, (variant, metric) => live.values(variant, metric)) : null;
   if (adaptive) writer.update({ adaptive: adaptive.outcome('running') });
   try {
     for (let i = 0; i < plan.length; i++) {
@@ -200,7 +204,7 @@ async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: 
         if (sampling && ps) record.loadedModels = loadedModelsOf(ps);
         applyContextLengths(record, ps);
       }
-      acc.add(record);
+      live?.add(record);
       // Adaptive repetitions may add runs to the plan here; meta.json shows them with this run's record.
       let check: AdaptiveCheck | null = null;
       if (adaptive && record.status !== 'cancelled') {
@@ -230,7 +234,7 @@ async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: 
     batcher.dispose();
     gpu?.stop();
   }
-  const summary = acc.finish();
+  const summary = await summarizeRunsFile(writer.dir, summaryOpts);
   const status = finalStatus(cancelled, measured);
   if (skipped.length > 0) writer.update({ counts: { ...writer.meta.counts, skipped: skipped.length }, notes: [...(writer.meta.notes ?? []), ...skipped] });
   if (adaptive) writer.meta.adaptive = adaptive.outcome(cancelled ? 'cancelled' : 'finished');
@@ -240,12 +244,13 @@ async function runPlan({ x, opts, plan, rttMs, writer, acc, clock, log, emit }: 
   return { trId: writer.id, trDir: writer.dir, status, meta: writer.meta };
 }
 
-function abortTr(writer: TrWriter, e: unknown, acc: SummaryAccumulator, log: Logger): void {
+async function abortTr(writer: TrWriter, e: unknown, summaryOpts: SummaryOptions, log: Logger): Promise<void> {
   const error = { code: e instanceof ChimeraError ? e.code : 'E_INTERNAL', message: errorMessage(e) };
   log.error(`${writer.id}: stopped on an error: ${error.message}`);
   let summary: RunSummary | undefined;
   try {
-    summary = acc.finish();
+    // The disk may be what failed: then meta.json says so without a summary (runs.jsonl keeps the runs).
+    summary = await summarizeRunsFile(writer.dir, summaryOpts);
   } catch {
     summary = undefined;
   }

@@ -11,7 +11,9 @@ import { GpuSampler } from '../../../src/core/runner/resources';
 import type { RunnerEvent } from '../../../src/core/runner/events';
 import { MAX_LISTED_OUTLIERS } from '../../../src/core/stats/table';
 import { systemClock } from '../../../src/core/ports';
-import { readRunsSync } from '../../../src/core/store/read';
+import { readMeta, readRunsSync } from '../../../src/core/store/read';
+import { recomputeSummary } from '../../../src/core/report/recompute';
+import { SummaryAccumulator } from '../../../src/core/stats/accumulator';
 import { applyLiveEvent, emptyLiveState, LIVE_WINDOW_POINTS, LIVE_WINDOW_RUNS } from '../../../src/shared/liveState';
 import { LiveStamper } from '../../../src/vscode/dashboard/batcher';
 import { makeWorkspace } from '../../helpers/workspace';
@@ -55,6 +57,32 @@ describe('bounded memory over many runs', function () {
     assert.ok(size(large.r) < size(small.r) * 1.2, `result ${size(small.r)} B after 10 runs, ${size(large.r)} B after 300`);
     // The statistics are the streaming accumulator's: the same counts as the files say.
     assert.equal(large.r.meta.summary.variants.map((v) => v.n).join(','), '150,150');
+  });
+
+  it('without adaptive repetitions nothing of the runs is kept while they run: the summary is one pass over runs.jsonl at the end', async () => {
+    // SummaryAccumulator keeps per-run columns (exact percentiles): fed during the run, the CLI grew
+    // ~4 KB a 16-agent run (60-minute soak, 52,326 runs). Every add() must come after the last run.
+    const ws = makeWorkspace(false);
+    const x = normalizeExperiment({ title: 'after', kind: 'prompt', model: 'tiny:latest', endpoints: { default: engine.url }, prompts: ['a'], repetitions: 20, warmup: 0, variants: [{ name: 'A', options: {} }, { name: 'B', options: { temperature: 0.5 } }] });
+    const add = SummaryAccumulator.prototype.add;
+    let finished = 0;
+    let addsDuringRuns = 0;
+    let addsAfter = 0;
+    SummaryAccumulator.prototype.add = function (this: SummaryAccumulator, r) {
+      if (finished < 40) addsDuringRuns++;
+      else addsAfter++;
+      add.call(this, r);
+    };
+    let r: RunResult;
+    try {
+      r = await runExperiment(x, { reportsDir: ws.reportsDir, gpuSampling: false, onEvent: (e) => { if (e.type === 'run-finished') finished++; } });
+    } finally {
+      SummaryAccumulator.prototype.add = add;
+    }
+    assert.equal(finished, 40);
+    assert.equal(addsDuringRuns, 0, 'the runner fed an accumulator while runs were going');
+    assert.equal(addsAfter, 40, 'one pass over the 40 runs of runs.jsonl');
+    assert.deepEqual(r.meta.summary, recomputeSummary(readMeta(r.trDir), readRunsSync(r.trDir).runs), 'the summary is the one the report recomputes from the file');
   });
 
   it('the live state keeps bounded windows: latest runs, latest points per series, no finished streams', () => {
